@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import { parseDuration } from './lib/duration.js';
+
+/**
+ * The only reader of `process.env`. Everything the process may be told from outside is parsed
+ * here once, and every bad variable is reported together, each with what is expected.
+ */
+
+const PROVIDERS = ['openai', 'gemini', 'offline'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export const ROLE_NAMES = ['api', 'worker', 'bot'] as const;
+export type ServerRoleName = (typeof ROLE_NAMES)[number];
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalText = z.preprocess(blankToUndefined, z.string().optional());
+
+const optionalUrl = (protocols: readonly string[], example: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((value) => {
+        try {
+          return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      }, `expected a ${protocols.join(' or ')} URL such as ${example}`)
+      .optional(),
+  );
+
+const duration = (fallback: string) =>
+  z.preprocess(
+    (value) => blankToUndefined(value) ?? fallback,
+    z.string().transform((text, context) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        context.addIssue({ code: 'custom', message: `expected a duration such as 30m, 4h or 3d, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  );
+
+const durationList = (fallback: string) =>
+  z.preprocess(
+    (value) => blankToUndefined(value) ?? fallback,
+    z.string().transform((text, context) => {
+      const parts = text.split(',').map((part) => part.trim()).filter(Boolean);
+      const values = parts.map(parseDuration);
+      if (values.some((ms) => ms === undefined || ms <= 0)) {
+        context.addIssue({ code: 'custom', message: `expected a comma-separated list of durations such as 3d,7d, got "${text}"` });
+        return z.NEVER;
+      }
+      return values as number[];
+    }),
+  );
+
+const list = z.preprocess(
+  (value) => blankToUndefined(value) ?? '',
+  z.string().transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean)),
+);
+
+const boolean = (fallback: boolean) =>
+  z.preprocess(
+    (value) => blankToUndefined(value) ?? String(fallback),
+    z
+      .string()
+      .toLowerCase()
+      .refine((text) => ['true', 'false', '1', '0', 'yes', 'no'].includes(text), 'expected true or false')
+      .transform((text) => ['true', '1', 'yes'].includes(text)),
+  );
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    (value) => blankToUndefined(value) ?? String(fallback),
+    z
+      .string()
+      .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`)),
+  );
+
+const environmentSchema = z.object({
+  NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  PORT: integer(4000, 0, 65535),
+  HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  PUBLIC_URL: optionalUrl(['http', 'https'], 'https://leads.example.com'),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql'], 'postgres://user:password@127.0.0.1:5432/leadpilot'),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  TEST_DATABASE_URL: optionalUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/test'),
+  AGENCY_CONFIG: optionalText,
+  LLM_PROVIDERS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((text) => text.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.enum(PROVIDERS, { message: `expected a comma-separated list of ${PROVIDERS.join(', ')}` })).min(1))
+      .optional(),
+  ),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalUrl(['http', 'https'], 'https://api.openai.com/v1'),
+  OPENAI_MODEL: z.preprocess(blankToUndefined, z.string().default('gpt-4.1-mini')),
+  GEMINI_API_KEY: optionalText,
+  GEMINI_BASE_URL: optionalUrl(['http', 'https'], 'https://generativelanguage.googleapis.com'),
+  GEMINI_MODEL: z.preprocess(blankToUndefined, z.string().default('gemini-2.5-flash')),
+  WORKER_CONCURRENCY: integer(8, 1, 256),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APPROVAL_CHANNEL: optionalText,
+  SLACK_API_URL: optionalUrl(['http', 'https'], 'https://slack.com/api/'),
+  SLACK_APPROVER_IDS: list,
+  APPROVAL_REMINDER_AFTER: duration('4h'),
+  APPROVAL_EXPIRES_AFTER: duration('72h'),
+  LEADPILOT_API_URL: optionalUrl(['http', 'https'], 'http://127.0.0.1:4000/graphql'),
+  LEADPILOT_API_KEY: optionalText,
+  SMTP_URL: optionalUrl(['smtp', 'smtps'], 'smtp://user:password@mail.example.com:587'),
+  MAIL_FROM: optionalText,
+  APPROVER_EMAILS: list.pipe(z.array(z.email({ message: 'expected a comma-separated list of e-mail addresses' }))),
+  FOLLOW_UP_OFFSETS: durationList('3d,7d'),
+  FOLLOW_UPS_AUTO: boolean(false),
+  DIGEST_AT: z.preprocess(
+    (value) => blankToUndefined(value) ?? '08:00',
+    z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 08:00'),
+  ),
+  HUBSPOT_TOKEN: optionalText,
+  HUBSPOT_BASE_URL: optionalUrl(['http', 'https'], 'https://api.hubapi.com'),
+  HUBSPOT_CLIENT_SECRET: optionalText,
+  LEAD_WEBHOOK_SECRET: optionalText,
+  ADMIN_API_KEY: z.preprocess(
+    blankToUndefined,
+    z.string().min(24, 'expected at least 24 characters: an admin key must be hard to guess').optional(),
+  ),
+});
+
+type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  readonly env: Environment['NODE_ENV'];
+  readonly logLevel: Environment['LOG_LEVEL'];
+  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string };
+  /** Unset: an embedded PostgreSQL server in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly testDatabaseUrl: string | undefined;
+  readonly agencyConfigPath: string | undefined;
+  readonly llm: {
+    readonly providers: readonly ProviderName[];
+    readonly openai: { readonly apiKey?: string; readonly baseUrl?: string; readonly model: string };
+    readonly gemini: { readonly apiKey?: string; readonly baseUrl?: string; readonly model: string };
+  };
+  readonly workerConcurrency: number;
+  readonly slack: {
+    readonly botToken?: string;
+    readonly signingSecret?: string;
+    readonly approvalChannel?: string;
+    readonly apiUrl?: string;
+    readonly approverIds: readonly string[];
+  };
+  readonly approval: { readonly reminderAfterMs: number; readonly expiresAfterMs: number };
+  readonly api: { readonly url?: string; readonly key?: string };
+  readonly mail: { readonly smtpUrl?: string; readonly from?: string; readonly approverEmails: readonly string[] };
+  readonly followUps: { readonly offsetsMs: readonly number[]; readonly auto: boolean };
+  readonly digestAt: string;
+  readonly hubspot: { readonly token?: string; readonly baseUrl?: string; readonly clientSecret?: string };
+  readonly leadWebhookSecret?: string;
+  readonly adminApiKey?: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`The configuration is invalid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type EnvironmentSource = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses the environment (the real one unless another is given, as tests do) and throws a
+ * `ConfigError` naming every bad variable at once.
+ */
+export function loadConfig(source: EnvironmentSource = process.env): Config {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = issue.path.join('.');
+        const given = source[String(issue.path[0])];
+        const shown = given === undefined || isSecret(variable) ? '' : ` (got "${given}")`;
+        return `${variable}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const defaultProviders: ProviderName[] = [
+    ...(env.OPENAI_API_KEY ? (['openai'] as const) : []),
+    ...(env.GEMINI_API_KEY ? (['gemini'] as const) : []),
+    'offline',
+  ];
+  const providers = env.LLM_PROVIDERS ?? defaultProviders;
+  if (providers.includes('openai') && !env.OPENAI_API_KEY) problems.push('LLM_PROVIDERS: lists openai, but OPENAI_API_KEY is not set');
+  if (providers.includes('gemini') && !env.GEMINI_API_KEY) problems.push('LLM_PROVIDERS: lists gemini, but GEMINI_API_KEY is not set');
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (Slack requests are verified with it)');
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_APPROVAL_CHANNEL) problems.push('SLACK_APPROVAL_CHANNEL: required when SLACK_BOT_TOKEN is set (the channel proposals are posted to)');
+  if (env.SMTP_URL && !env.MAIL_FROM) problems.push('MAIL_FROM: required when SMTP_URL is set, e.g. "Agency <sales@agency.example>"');
+  if (env.APPROVAL_REMINDER_AFTER >= env.APPROVAL_EXPIRES_AFTER) problems.push('APPROVAL_REMINDER_AFTER: must be shorter than APPROVAL_EXPIRES_AFTER');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    },
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    testDatabaseUrl: env.TEST_DATABASE_URL,
+    agencyConfigPath: env.AGENCY_CONFIG,
+    llm: {
+      providers,
+      openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+      gemini: { apiKey: env.GEMINI_API_KEY, baseUrl: env.GEMINI_BASE_URL, model: env.GEMINI_MODEL },
+    },
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      approvalChannel: env.SLACK_APPROVAL_CHANNEL,
+      apiUrl: env.SLACK_API_URL,
+      approverIds: env.SLACK_APPROVER_IDS,
+    },
+    approval: { reminderAfterMs: env.APPROVAL_REMINDER_AFTER, expiresAfterMs: env.APPROVAL_EXPIRES_AFTER },
+    api: { url: env.LEADPILOT_API_URL, key: env.LEADPILOT_API_KEY },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, approverEmails: env.APPROVER_EMAILS },
+    followUps: { offsetsMs: env.FOLLOW_UP_OFFSETS, auto: env.FOLLOW_UPS_AUTO },
+    digestAt: env.DIGEST_AT,
+    hubspot: { token: env.HUBSPOT_TOKEN, baseUrl: env.HUBSPOT_BASE_URL, clientSecret: env.HUBSPOT_CLIENT_SECRET },
+    leadWebhookSecret: env.LEAD_WEBHOOK_SECRET,
+    adminApiKey: env.ADMIN_API_KEY,
+  };
+}
+
+const SECRET_VARIABLES = /KEY|TOKEN|SECRET|PASSWORD|DATABASE_URL|SMTP_URL/;
+
+function isSecret(variable: string): boolean {
+  return SECRET_VARIABLES.test(variable);
+}
