@@ -7,6 +7,12 @@ import { EXIT } from './usage.js';
 const SHUTDOWN_GRACE_MS = 20_000;
 
 export async function runServeCommand(config: Config, logger: Logger, roles: ServerRoleName[]): Promise<number> {
+  // Listen before anything starts: a signal during start-up must still end in an orderly stop,
+  // and one that arrives right after we announce the URL must not kill us mid-way.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   const running = await startLeadpilot(config, { roles, logger });
   if (running.generatedAdminKey) {
     process.stdout.write(
@@ -17,10 +23,7 @@ export async function runServeCommand(config: Config, logger: Logger, roles: Ser
   if (running.graphqlUrl) process.stdout.write(`Leadpilot is serving GraphQL at ${running.graphqlUrl} (roles: ${roles.join(', ')})\n`);
   else process.stdout.write(`Leadpilot is running (roles: ${roles.join(', ')})\n`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopSignal;
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   const forced = setTimeout(() => {
     logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown took too long; exiting anyway');
