@@ -279,7 +279,7 @@ export function findInvalidOutput(error: unknown): InvalidOutputError | undefine
 export function toModelError(error: unknown, provider: string, model: string, latencyMs = 0): ModelError {
   if (error instanceof ModelError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ModelCallError('unexpected', redactSecrets(message), { provider, model, latencyMs, cause: error });
+  return new ModelCallError('unexpected', redactSecrets(message), { provider, model, latencyMs });
 }
 
 const SECRET_PATTERNS: readonly RegExp[] = [

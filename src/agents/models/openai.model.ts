@@ -102,7 +102,8 @@ export class OpenAIModel implements LanguageModel {
   }
 
   private toCallError(error: unknown, latencyMs: number, timedOut: boolean, callerSignal: AbortSignal | undefined): ModelCallError {
-    const info = { provider: this.provider, model: this.model, latencyMs, cause: error };
+    // No `cause`: the SDK's error holds what the API echoed back (a masked key, say); the message below is redacted.
+    const info = { provider: this.provider, model: this.model, latencyMs };
     const clean = (text: string) => redactSecrets(text, [this.options.apiKey]);
     if (timedOut) return new ModelCallError('timeout', `openai: no answer within ${latencyMs} ms`, info);
     if (callerSignal?.aborted || error instanceof APIUserAbortError) {
