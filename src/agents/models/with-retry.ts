@@ -36,6 +36,15 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
 };
 
 /**
+ * The wait before retry number `retry` (1 for the first): exponential, capped, with "equal
+ * jitter" (half the step fixed, half random) so that callers spread out without ever retrying at once.
+ */
+export function backoffDelay(retry: number, settings: Pick<RetryOptions, 'initialDelayMs' | 'maxDelayMs'>, random: () => number): number {
+  const step = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** (retry - 1));
+  return Math.round(step / 2 + (random() * step) / 2);
+}
+
+/**
  * Retries retryable failures only (rate limits, 5xx, timeouts, dropped connections), with
  * exponential backoff and jitter, honouring the provider's `Retry-After`; never a 400, 401, 403,
  * an exhausted quota or an invalid answer (that is the repair wrapper's business).
@@ -45,11 +54,7 @@ export function withRetry(model: LanguageModel, options: Partial<RetryOptions> =
   const random = settings.random ?? Math.random;
   const logger = settings.logger ?? silentLogger;
 
-  const backoff = (retry: number) => {
-    const ceiling = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** (retry - 1));
-    // "Equal jitter": never less than half the step, so that retries spread without collapsing to zero.
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-  };
+  const backoff = (retry: number) => backoffDelay(retry, settings, random);
 
   return {
     provider: model.provider,
