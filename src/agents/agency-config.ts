@@ -57,24 +57,44 @@ const agencyConfigSchema = z
       notOffered: z.array(service),
     }),
   })
-  .superRefine((config, context) => {
-    const unique = (items: { id: string }[], path: string) => {
-      const seen = new Set<string>();
-      items.forEach((item, index) => {
-        if (seen.has(item.id)) context.addIssue({ code: 'custom', message: `duplicate id "${item.id}"`, path: [path, index, 'id'] });
-        seen.add(item.id);
+  .superRefine(
+    (parsed, context) => {
+      // Runs even when fields are invalid (see `when`), so that every problem is reported at
+      // once: hence the defensive reading.
+      const config = parsed as unknown as Partial<Record<string, any>>;
+      const unique = (items: unknown, path: string) => {
+        if (!Array.isArray(items)) return;
+        const seen = new Set<unknown>();
+        items.forEach((item: { id?: unknown } | undefined, index) => {
+          if (item?.id !== undefined && seen.has(item.id)) {
+            context.addIssue({ code: 'custom', message: `duplicate id "${String(item.id)}"`, path: [...path.split('.'), index, 'id'] });
+          }
+          seen.add(item?.id);
+        });
+      };
+      unique(config['rateCard'], 'rateCard');
+      unique(config['components'], 'components');
+      unique(config['services']?.offered, 'services.offered');
+      const minTotal = config['pricing']?.minTotal;
+      const maxTotal = config['pricing']?.maxTotal;
+      if (typeof minTotal === 'number' && typeof maxTotal === 'number') {
+        if (minTotal > maxTotal) context.addIssue({ code: 'custom', message: 'minTotal must not exceed maxTotal', path: ['pricing', 'minTotal'] });
+        const minimum = config['minimumProjectSize'];
+        if (typeof minimum === 'number' && (minimum < minTotal || minimum > maxTotal)) {
+          context.addIssue({ code: 'custom', message: 'must lie between pricing.minTotal and pricing.maxTotal', path: ['minimumProjectSize'] });
+        }
+      }
+      const offered = Array.isArray(config['services']?.offered) ? config['services'].offered : [];
+      const notOffered = Array.isArray(config['services']?.notOffered) ? config['services'].notOffered : [];
+      const offeredIds = new Set(offered.map((service: { id?: unknown }) => service?.id));
+      notOffered.forEach((service: { id?: unknown } | undefined, index: number) => {
+        if (offeredIds.has(service?.id)) {
+          context.addIssue({ code: 'custom', message: `"${String(service?.id)}" is also an offered service`, path: ['services', 'notOffered', index, 'id'] });
+        }
       });
-    };
-    unique(config.rateCard, 'rateCard');
-    unique(config.components, 'components');
-    unique([...config.services.offered, ...config.services.notOffered], 'services');
-    if (config.pricing.minTotal > config.pricing.maxTotal) {
-      context.addIssue({ code: 'custom', message: 'minTotal must not exceed maxTotal', path: ['pricing', 'minTotal'] });
-    }
-    if (config.minimumProjectSize < config.pricing.minTotal || config.minimumProjectSize > config.pricing.maxTotal) {
-      context.addIssue({ code: 'custom', message: 'must lie between pricing.minTotal and pricing.maxTotal', path: ['minimumProjectSize'] });
-    }
-  });
+    },
+    { when: () => true },
+  );
 
 export type AgencyConfig = z.output<typeof agencyConfigSchema>;
 export type AgencyService = AgencyConfig['services']['offered'][number];

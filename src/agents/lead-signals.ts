@@ -77,14 +77,15 @@ const INJECTION_MARKUP = /<\/?\s*(system|assistant|instructions?|prompt|lead)\b|
 
 /** The sender wants something built: the strongest sign of a genuine inquiry. */
 const REQUEST = [
-  'we need', 'we are looking for', 'we re looking for', 'looking for a partner', 'looking for an agency', 'we want to build',
-  'we would like', 'we d like', 'can you build', 'could you build', 'can you develop', 'could you develop', 'need help with',
-  'request a quote', 'a quote for', 'an estimate', 'a proposal', 'we plan to', 'we are planning',
-  'wir brauchen', 'wir benotigen', 'wir suchen', 'wir mochten', 'wir planen', 'wir wollen', 'ich brauche', 'ich suche',
-  'ich mochte', 'konnen sie', 'angebot', 'kostenvoranschlag',
-  'nous avons besoin', 'nous cherchons', 'nous recherchons', 'nous souhaitons', 'nous voudrions', 'nous aimerions',
-  'j ai besoin', 'jai besoin', 'je cherche', 'je souhaite', 'pourriez vous', 'pouvez vous', 'un devis',
-  'necesitamos', 'buscamos', 'queremos', 'nos gustaria', 'quisieramos', 'necesito', 'busco', 'podrian', 'pueden desarrollar',
+  'we need', 'need a', 'need an', 'need to', 'need help', 'we are looking for', 'we re looking for', 'looking for a partner',
+  'looking for an agency', 'we want', 'want to build', 'we would like', 'we d like', 'can you build', 'could you build',
+  'can you develop', 'could you develop', 'request a quote', 'a quote for', 'an estimate', 'a proposal', 'we plan to',
+  'we are planning',
+  'brauchen', 'benotigen', 'wir suchen', 'suchen eine', 'suchen einen', 'wir mochten', 'wir planen', 'wir wollen', 'ich brauche',
+  'ich suche', 'ich mochte', 'konnen sie', 'angebot', 'kostenvoranschlag',
+  'besoin', 'nous cherchons', 'nous recherchons', 'nous souhaitons', 'nous voudrions', 'nous aimerions', 'je cherche',
+  'je souhaite', 'pourriez vous', 'pouvez vous', 'un devis',
+  'necesitamos', 'necesito', 'buscamos', 'queremos', 'nos gustaria', 'quisieramos', 'podrian', 'pueden desarrollar',
   'un presupuesto', 'una cotizacion', 'una propuesta',
 ];
 

@@ -61,10 +61,11 @@ const qualificationObject = z.object({
 });
 
 function checkConsistency(value: z.output<typeof qualificationObject>, context: z.RefinementCtx): void {
-  if (value.qualified !== (value.category === 'project_inquiry')) {
+  const inquiry = value.category === 'project_inquiry';
+  if (value.qualified !== inquiry) {
     context.addIssue({ code: 'custom', path: ['qualified'], message: 'must be true exactly when category is project_inquiry' });
   }
-  const allowed = value.qualified ? ['prepare_proposal', 'request_details'] : value.category === 'spam' ? ['discard', 'decline_politely'] : ['decline_politely'];
+  const allowed = inquiry ? ['prepare_proposal', 'request_details'] : value.category === 'spam' ? ['discard', 'decline_politely'] : ['decline_politely'];
   if (!allowed.includes(value.nextAction)) {
     context.addIssue({ code: 'custom', path: ['nextAction'], message: `must be one of ${allowed.join(', ')} for this category` });
   }
