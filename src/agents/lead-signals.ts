@@ -78,12 +78,12 @@ const INJECTION_MARKUP = /<\/?\s*(system|assistant|instructions?|prompt|lead)\b|
 /** The sender wants something built: the strongest sign of a genuine inquiry. */
 const REQUEST = [
   'we need', 'need a', 'need an', 'need to', 'need help', 'we are looking for', 'we re looking for', 'looking for a partner',
-  'looking for an agency', 'we want', 'want to build', 'we would like', 'we d like', 'can you build', 'could you build',
+  'looking for an agency', 'want', 'wants', 'we would like', 'we d like', 'can you build', 'could you build',
   'can you develop', 'could you develop', 'request a quote', 'a quote for', 'an estimate', 'a proposal', 'we plan to',
   'we are planning',
-  'brauchen', 'benotigen', 'wir suchen', 'suchen eine', 'suchen einen', 'wir mochten', 'wir planen', 'wir wollen', 'ich brauche',
+  'brauchen', 'benotigen', 'wir suchen', 'suchen eine', 'suchen einen', 'mochten', 'wir planen', 'wollen', 'ich brauche',
   'ich suche', 'ich mochte', 'konnen sie', 'angebot', 'kostenvoranschlag',
-  'besoin', 'nous cherchons', 'nous recherchons', 'nous souhaitons', 'nous voudrions', 'nous aimerions', 'je cherche',
+  'besoin', 'nous cherchons', 'nous recherchons', 'souhaitons', 'voulons', 'nous voudrions', 'nous aimerions', 'je cherche',
   'je souhaite', 'pourriez vous', 'pouvez vous', 'un devis',
   'necesitamos', 'necesito', 'buscamos', 'queremos', 'nos gustaria', 'quisieramos', 'podrian', 'pueden desarrollar',
   'un presupuesto', 'una cotizacion', 'una propuesta',

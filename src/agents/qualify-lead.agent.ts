@@ -183,7 +183,10 @@ export function qualifyLeadOffline(input: QualifyLeadInput, agency: AgencyConfig
   const { signals, offered, notOffered, components, budget } = findings;
   const offeredHits = offered.reduce((sum, match) => sum + match.keywords.length, 0);
   const notOfferedHits = notOffered.reduce((sum, match) => sum + match.keywords.length, 0);
-  const ownNeed = offered.length > 0 && signals.request;
+  // The catalogue's parts count as a need too: "patients book appointments and get reminders".
+  const needsSoftware =
+    offered.length > 0 || components.length >= 2 || (signals.request && (components.length >= 1 || signals.words >= 20));
+  const ownNeed = needsSoftware && signals.request;
   const steps: string[] = [];
   const reasons: string[] = [];
 
@@ -226,7 +229,7 @@ export function qualifyLeadOffline(input: QualifyLeadInput, agency: AgencyConfig
   } else if (budget !== null && budget.max < agency.minimumProjectSize) {
     category = 'too_small';
     reasons.push(`The stated budget of about ${money(agency, budget.max)} is below the minimum project size of ${money(agency, agency.minimumProjectSize)}.`);
-  } else if (offered.length === 0 && !(budget !== null && signals.request && signals.words >= 20)) {
+  } else if (!needsSoftware) {
     category = 'unclear';
     reasons.push(signals.words < 8 ? 'The message is too short to tell what is needed.' : 'No need for software the agency builds can be recognised.');
   } else {
@@ -251,7 +254,7 @@ export function qualifyLeadOffline(input: QualifyLeadInput, agency: AgencyConfig
     ].reduce((sum, points) => sum + points, 0);
     fitScore = Math.max(0, Math.min(100, score));
     if (offered.length > 0) reasons.push(`Asks for services the agency offers: ${offered.map((match) => match.service.name.en).join(', ')}.`);
-    else reasons.push('No service is named, but a budget and a concrete request are given.');
+    else reasons.push('No offered service is named, but the request is for software: check what is meant.');
     if (components.length > 0) reasons.push(`Concrete requirements: ${components.slice(0, 5).join(', ').toLowerCase()}.`);
     reasons.push(describeBudget(budget, agency));
     if (notOffered.length > 0) reasons.push(`Also mentions what the agency does not offer: ${notOffered.map((match) => match.service.name.en).join(', ')}.`);
