@@ -1,0 +1,4 @@
+import { InitialSchema1764028800000 } from './1764028800000-initial-schema.js';
+
+/** Every migration, oldest first. Add new ones at the end. */
+export const migrations = [InitialSchema1764028800000];

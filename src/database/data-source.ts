@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { entities } from '../entities/index.js';
+import { migrations } from '../../migrations/index.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+export interface DataSourceOptions {
+  url: string;
+  /** Connections in the pool. */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+export function makeDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? 'leadpilot',
+      connectionTimeoutMillis: 10_000,
+    },
+  });
+}

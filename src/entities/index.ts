@@ -1,0 +1,12 @@
+import { AgentRun } from './agent-run.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import { ApprovalDecision } from './approval-decision.entity.js';
+import { LeadActivity } from './lead-activity.entity.js';
+import { Lead } from './lead.entity.js';
+import { OutboundMessage } from './outbound-message.entity.js';
+import { Proposal } from './proposal.entity.js';
+import { SolutionDesign } from './solution-design.entity.js';
+
+export { AgentRun, ApiKey, ApprovalDecision, Lead, LeadActivity, OutboundMessage, Proposal, SolutionDesign };
+
+export const entities = [Lead, LeadActivity, SolutionDesign, Proposal, ApprovalDecision, AgentRun, OutboundMessage, ApiKey];

@@ -1,0 +1,72 @@
+import type { Config, ServerRoleName } from './config.js';
+import { migrateDatabase } from './database/migrate.js';
+import { openDatabase, type OpenDatabase } from './database/open-database.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import type { Logger } from './logger.js';
+import { createServer, type LeadpilotServer } from './server.js';
+import { makeServices } from './services/index.js';
+
+export interface RunningLeadpilot {
+  /** Where GraphQL is served, when the api role runs. */
+  readonly graphqlUrl: string | undefined;
+  /** An admin key generated on this, the very first, start; shown once. */
+  readonly generatedAdminKey: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  roles: readonly ServerRoleName[];
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** Roles the build accepts but that later work fills in; they say so instead of failing. */
+const ROLES_NOT_YET_BUILT: readonly ServerRoleName[] = ['worker', 'bot'];
+
+/**
+ * Starts the roles asked for on one database. If anything fails half-way, whatever was started
+ * (the embedded server included) is stopped before the error is rethrown.
+ */
+export async function startLeadpilot(config: Config, options: StartOptions): Promise<RunningLeadpilot> {
+  const { logger, roles } = options;
+  const clock = options.clock ?? systemClock;
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: error }, 'error while shutting down');
+      }
+    }
+  };
+
+  try {
+    const database: OpenDatabase = await openDatabase(config, logger, { mode: 'serve', applicationName: `leadpilot:${roles.join('+')}` });
+    cleanups.push(() => database.close());
+    logger.info({ database: database.description }, 'database connected');
+
+    const applied = await migrateDatabase(database.dataSource);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+
+    const services = makeServices(database.dataSource, clock);
+    const generatedAdminKey = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
+
+    for (const role of roles.filter((name) => ROLES_NOT_YET_BUILT.includes(name))) {
+      logger.warn({ role }, `the ${role} role is accepted but not built yet; it does nothing in this version`);
+    }
+
+    let graphqlUrl: string | undefined;
+    if (roles.includes('api')) {
+      const server: LeadpilotServer = await createServer({ config, dataSource: database.dataSource, services, logger });
+      cleanups.push(() => server.close());
+      const port = await server.listen(config.http.port, config.http.host);
+      graphqlUrl = `http://${config.http.host}:${port}/graphql`;
+      logger.info({ url: graphqlUrl }, 'GraphQL API listening');
+    }
+    return { graphqlUrl, generatedAdminKey, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,11 @@
+import type { Logger } from '../logger.js';
+import type { Principal } from '../auth/principal.js';
+import type { Services } from '../services/index.js';
+
+/** What every resolver receives: who is calling, the request's id and logger, and the services. */
+export interface GraphQLContext {
+  readonly requestId: string;
+  readonly principal: Principal | undefined;
+  readonly logger: Logger;
+  readonly services: Services;
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import './enums.js';
+import type { GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { RoleAuthChecker } from '../auth/auth-checker.js';
+import { badUserInput } from '../errors.js';
+import { ApiKeyResolver } from '../resolvers/api-key.resolver.js';
+import { LeadResolver } from '../resolvers/lead.resolver.js';
+import { schemaFor } from './validated-input.js';
+
+export const resolvers: NonEmptyArray<Function> = [LeadResolver, ApiKeyResolver];
+
+/** Builds the executable schema; `emitSchemaFile` is for `npm run schema` (src/schema/schema.graphql). */
+export function buildLeadpilotSchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    authChecker: RoleAuthChecker,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validateFn: (argValue, argType) => {
+      const schema = schemaFor(argType);
+      if (!schema) return;
+      const parsed = schema.safeParse(argValue);
+      if (!parsed.success) throw badUserInput(parsed.error, ['input']);
+    },
+    emitSchemaFile: options.emitSchemaFile ? { path: options.emitSchemaFile, sortedSchema: false } : false,
+  });
+}

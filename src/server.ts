@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import type { Config } from './config.js';
+import type { Principal } from './auth/principal.js';
+import { pendingMigrations } from './database/migrate.js';
+import { AppError } from './errors.js';
+import { formatError, requestIdPlugin, toGraphQLError } from './graphql/format-error.js';
+import type { Logger } from './logger.js';
+import type { GraphQLContext } from './resolvers/context.js';
+import { buildLeadpilotSchema } from './schema/build-schema.js';
+import type { Services } from './services/index.js';
+
+export interface ServerDependencies {
+  config: Config;
+  dataSource: DataSource;
+  services: Services;
+  logger: Logger;
+  /** Built once per process; tests may pass their own. */
+  schema?: GraphQLSchema;
+}
+
+export interface LeadpilotServer {
+  readonly app: express.Express;
+  readonly httpServer: HttpServer;
+  /** Starts listening; resolves with the actual port (0 picks a free one). */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops taking requests, lets in-flight ones finish, then resolves. */
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    requestId: string;
+    log: Logger;
+  }
+}
+
+/** Everything that listens on the one port: GraphQL, health checks, and what later issues add. */
+export async function createServer(deps: ServerDependencies): Promise<LeadpilotServer> {
+  const { config, dataSource, services, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createHttpServer(app);
+  const schema = deps.schema ?? (await buildLeadpilotSchema());
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: config.env !== 'production',
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestIdPlugin],
+  });
+  await apollo.start();
+
+  app.use(assignRequestId(logger));
+
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (request, response) => {
+    try {
+      const pending = await pendingMigrations(dataSource);
+      const ready = pending.length === 0;
+      response.status(ready ? 200 : 503).json({
+        status: ready ? 'ready' : 'not ready',
+        database: 'ok',
+        migrations: ready ? 'current' : { pending },
+      });
+    } catch (error) {
+      request.log.warn({ err: error }, 'readiness check failed');
+      response.status(503).json({ status: 'not ready', database: 'unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        requestId: req.requestId,
+        principal: await authenticate(req.headers.authorization, services),
+        logger: req.log,
+        services,
+      }),
+    }),
+  );
+
+  app.use((_request: Request, response: Response) => {
+    response.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such route. GraphQL is served at /graphql.' } });
+  });
+  app.use(handleUncaughtRouteError);
+
+  return {
+    app,
+    httpServer,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.removeListener('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      }),
+    close: async () => {
+      // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+/** Resolves `Authorization: Bearer <key>` once per request; no header means anonymous. */
+export async function authenticate(header: string | undefined, services: Services): Promise<Principal | undefined> {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw toGraphQLError(new AppError('UNAUTHENTICATED', 'Malformed Authorization header: expected "Bearer <api key>".'));
+  try {
+    return await services.apiKeys.authenticate(match[1]!);
+  } catch (error) {
+    if (error instanceof AppError) throw toGraphQLError(error);
+    throw error;
+  }
+}
+
+function assignRequestId(logger: Logger) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const given = request.header('x-request-id');
+    request.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    request.log = logger.child({ requestId: request.requestId });
+    response.setHeader('x-request-id', request.requestId);
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      request.log.info(
+        { method: request.method, path: request.originalUrl.split('?')[0], status: response.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+function handleUncaughtRouteError(error: unknown, request: Request, response: Response, _next: NextFunction) {
+  const status = typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : 500;
+  if (status >= 400 && status < 500) {
+    const message = error instanceof Error ? error.message : 'Bad request';
+    response.status(status).json({ error: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message, requestId: request.requestId } });
+    return;
+  }
+  request.log.error({ err: error }, 'unhandled error in a route');
+  response.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.', requestId: request.requestId } });
+}

@@ -1,0 +1,17 @@
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../lib/clock.js';
+import { ApiKeyService } from './api-key.service.js';
+import { LeadService } from './lead.service.js';
+
+/** The domain services, built once per process and shared by every entry point. */
+export interface Services {
+  readonly apiKeys: ApiKeyService;
+  readonly leads: LeadService;
+}
+
+export function makeServices(dataSource: DataSource, clock: Clock): Services {
+  return {
+    apiKeys: new ApiKeyService(dataSource, clock),
+    leads: new LeadService(dataSource, clock),
+  };
+}

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { LeadActivity } from '../entities/lead-activity.entity.js';
+import { Lead } from '../entities/lead.entity.js';
+import { Language, LeadSource, LeadStatus, enumValues } from '../entities/enums.js';
+import { AppError, badUserInput } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import { detectLanguage } from '../lib/detect-language.js';
+import { decodeCursor, encodeCursor, type Connection, pageSize } from './pagination.js';
+
+export const LEAD_LIMITS = {
+  name: 200,
+  email: 254,
+  company: 200,
+  website: 500,
+  phone: 50,
+  message: 10_000,
+  timeline: 200,
+  idempotencyKey: 200,
+  budget: 1_000_000_000,
+} as const;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .nullish()
+    .transform((value) => (value ? value : null));
+
+export const submitLeadSchema = z.object({
+  name: z.string().trim().min(1, 'a name is required').max(LEAD_LIMITS.name, `at most ${LEAD_LIMITS.name} characters`),
+  email: z
+    .string()
+    .trim()
+    .max(LEAD_LIMITS.email, `at most ${LEAD_LIMITS.email} characters`)
+    .pipe(z.email({ message: 'expected an e-mail address such as jane@example.com' })),
+  company: optionalText(LEAD_LIMITS.company),
+  website: optionalText(LEAD_LIMITS.website),
+  phone: optionalText(LEAD_LIMITS.phone),
+  message: z
+    .string()
+    .trim()
+    .min(1, 'a message is required: what does the lead need?')
+    .max(LEAD_LIMITS.message, `at most ${LEAD_LIMITS.message} characters`),
+  budget: z
+    .number()
+    .min(0, 'must be 0 or more')
+    .max(LEAD_LIMITS.budget, `at most ${LEAD_LIMITS.budget}`)
+    .nullish()
+    .transform((value) => value ?? null),
+  timeline: optionalText(LEAD_LIMITS.timeline),
+  language: z.enum(enumValues(Language)).nullish(),
+  source: z.enum(enumValues(LeadSource)).default(LeadSource.API),
+  idempotencyKey: optionalText(LEAD_LIMITS.idempotencyKey),
+});
+
+export type SubmitLeadInput = z.input<typeof submitLeadSchema>;
+
+/** Submissions of the same e-mail and message within this window are one lead. */
+const DUPLICATE_WINDOW_MS = 24 * 3_600_000;
+
+export interface SubmitLeadResult {
+  lead: Lead;
+  /** False when an earlier lead was returned (idempotency key or duplicate). */
+  created: boolean;
+}
+
+/** Hooks run inside the transaction that creates a lead (the pipeline enqueues intake here). */
+export type LeadCreatedHook = (lead: Lead, manager: EntityManager) => Promise<void>;
+
+export class LeadService {
+  private readonly createdHooks: LeadCreatedHook[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  onLeadCreated(hook: LeadCreatedHook): void {
+    this.createdHooks.push(hook);
+  }
+
+  async submit(input: SubmitLeadInput, actor: string): Promise<SubmitLeadResult> {
+    const parsed = submitLeadSchema.safeParse(input);
+    if (!parsed.success) throw badUserInput(parsed.error, ['input']);
+    const { idempotencyKey, ...fields } = parsed.data;
+    const inputHash = hashInput(fields);
+
+    if (idempotencyKey) {
+      const earlier = await this.findByIdempotencyKey(idempotencyKey, inputHash);
+      if (earlier) return { lead: earlier, created: false };
+    }
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const duplicate = await this.findRecentDuplicate(manager, fields.email, fields.message);
+        if (duplicate) {
+          await manager.getRepository(LeadActivity).insert({
+            leadId: duplicate.id,
+            type: 'lead.duplicate_submitted',
+            data: { source: fields.source },
+            actor,
+          });
+          return { lead: duplicate, created: false };
+        }
+        const leads = manager.getRepository(Lead);
+        const lead = await leads.save(
+          leads.create({
+            ...fields,
+            language: fields.language ?? detectLanguage(fields.message),
+            status: LeadStatus.NEW,
+            idempotencyKey,
+            inputHash,
+          }),
+        );
+        await manager.getRepository(LeadActivity).insert({
+          leadId: lead.id,
+          type: 'lead.created',
+          data: { source: lead.source, language: lead.language },
+          actor,
+        });
+        for (const hook of this.createdHooks) await hook(lead, manager);
+        return { lead, created: true };
+      });
+    } catch (error) {
+      // Two submissions with one key raced: the loser answers like a repeat.
+      if (idempotencyKey && isUniqueViolation(error)) {
+        const earlier = await this.findByIdempotencyKey(idempotencyKey, inputHash);
+        if (earlier) return { lead: earlier, created: false };
+      }
+      throw error;
+    }
+  }
+
+  findById(id: string): Promise<Lead | null> {
+    if (!z.uuid().safeParse(id).success) return Promise.resolve(null);
+    return this.dataSource.getRepository(Lead).findOneBy({ id });
+  }
+
+  /** Newest first, ties broken by id; the cursor names the last row seen, so inserts never shift a page. */
+  async list(args: { first?: number | null; after?: string | null }): Promise<Connection<Lead>> {
+    const limit = pageSize(args.first);
+    const query = this.dataSource.getRepository(Lead).createQueryBuilder('lead');
+    const totalCount = await query.clone().getCount();
+    if (args.after) {
+      const afterId = decodeCursor(args.after);
+      query.andWhere(
+        '(lead.created_at, lead.id) < (SELECT created_at, id FROM leads WHERE id = :afterId)',
+        { afterId },
+      );
+    }
+    const rows = await query.orderBy('lead.created_at', 'DESC').addOrderBy('lead.id', 'DESC').take(limit + 1).getMany();
+    const nodes = rows.slice(0, limit);
+    return {
+      edges: nodes.map((node) => ({ cursor: encodeCursor(node.id), node })),
+      pageInfo: { hasNextPage: rows.length > limit, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null },
+      totalCount,
+    };
+  }
+
+  private async findByIdempotencyKey(idempotencyKey: string, inputHash: string): Promise<Lead | null> {
+    const earlier = await this.dataSource.getRepository(Lead).findOneBy({ idempotencyKey });
+    if (!earlier) return null;
+    if (earlier.inputHash !== inputHash) {
+      throw new AppError(
+        'CONFLICT',
+        'This idempotencyKey was already used with different input. Use a new key for a new lead.',
+        { field: 'input.idempotencyKey', leadId: earlier.id },
+      );
+    }
+    return earlier;
+  }
+
+  private findRecentDuplicate(manager: EntityManager, email: string, message: string): Promise<Lead | null> {
+    const since = new Date(this.clock.now().getTime() - DUPLICATE_WINDOW_MS);
+    return manager
+      .getRepository(Lead)
+      .createQueryBuilder('lead')
+      .where('lower(lead.email) = lower(:email)', { email })
+      .andWhere('lead.created_at >= :since', { since })
+      .andWhere('lead.message = :message', { message })
+      .andWhere('lead.erased_at IS NULL')
+      .orderBy('lead.created_at', 'ASC')
+      .getOne();
+  }
+}
+
+function hashInput(fields: Record<string, unknown>): string {
+  const canonical = JSON.stringify(Object.keys(fields).sort().map((key) => [key, fields[key] ?? null]));
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}

@@ -1,0 +1,58 @@
+import { loadConfig, type Config } from '../../src/config.js';
+import { makeDataSource } from '../../src/database/data-source.js';
+import { Role } from '../../src/entities/enums.js';
+import { createLogger } from '../../src/logger.js';
+import { createServer, type LeadpilotServer } from '../../src/server.js';
+import { makeServices, type Services } from '../../src/services/index.js';
+import { systemClock, type Clock } from '../../src/lib/clock.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import type { DataSource } from 'typeorm';
+
+export interface TestServer {
+  readonly url: string;
+  readonly graphqlUrl: string;
+  readonly dataSource: DataSource;
+  readonly services: Services;
+  readonly config: Config;
+  /** A key for each role, created for this server. */
+  readonly keys: Record<Role, string>;
+  stop(): Promise<void>;
+}
+
+/** The whole HTTP server in-process, on a fresh database of its own and a random port. */
+export async function startTestServer(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestServer> {
+  const database: TestDatabase = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PORT: '0', ...options.env });
+  const logger = createLogger({ level: config.logLevel });
+  const dataSource = makeDataSource({ url: database.url, poolSize: 5 });
+  await dataSource.initialize();
+  const services = makeServices(dataSource, options.clock ?? systemClock);
+  let server: LeadpilotServer | undefined;
+  try {
+    server = await createServer({ config, dataSource, services, logger });
+    const port = await server.listen(0, '127.0.0.1');
+    const keys = {} as Record<Role, string>;
+    for (const role of Object.values(Role)) {
+      keys[role] = (await services.apiKeys.create({ name: `test-${role}`, role })).key;
+    }
+    const url = `http://127.0.0.1:${port}`;
+    return {
+      url,
+      graphqlUrl: `${url}/graphql`,
+      dataSource,
+      services,
+      config,
+      keys,
+      stop: async () => {
+        await server?.close();
+        await dataSource.destroy();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    await dataSource.destroy();
+    await database.drop();
+    throw error;
+  }
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    assert.equal(config.http.port, 4000);
+    assert.equal(config.http.host, '127.0.0.1');
+    assert.equal(config.http.publicUrl, 'http://127.0.0.1:4000');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.dataDir, './data');
+    assert.deepEqual(config.llm.providers, ['offline']);
+    assert.equal(config.workerConcurrency, 8);
+    assert.equal(config.approval.reminderAfterMs, 4 * 3_600_000);
+    assert.equal(config.approval.expiresAfterMs, 72 * 3_600_000);
+    assert.deepEqual(config.followUps.offsetsMs, [3 * 86_400_000, 7 * 86_400_000]);
+    assert.equal(config.followUps.auto, false);
+    assert.equal(config.digestAt, '08:00');
+  });
+
+  it('puts providers with a key before offline in the default fallback chain', () => {
+    assert.deepEqual(loadConfig({ OPENAI_API_KEY: 'sk-test', GEMINI_API_KEY: 'g-test' }).llm.providers, ['openai', 'gemini', 'offline']);
+  });
+
+  it('reports every bad variable at once, each with what is expected', () => {
+    const environment = {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://localhost/db',
+      WORKER_CONCURRENCY: '0',
+      APPROVAL_REMINDER_AFTER: 'soon',
+      FOLLOW_UPS_AUTO: 'maybe',
+      DIGEST_AT: '25:00',
+      LLM_PROVIDERS: 'openai,claude',
+      APPROVER_EMAILS: 'a@example.com,not-an-address',
+    };
+    assert.throws(
+      () => loadConfig(environment),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const variables = error.problems.map((problem) => problem.split(':')[0] ?? '');
+        for (const variable of ['PORT', 'DATABASE_URL', 'WORKER_CONCURRENCY', 'APPROVAL_REMINDER_AFTER', 'FOLLOW_UPS_AUTO', 'DIGEST_AT', 'LLM_PROVIDERS']) {
+          assert.ok(variables.some((name) => name.startsWith(variable)), `${variable} is reported in ${error.message}`);
+        }
+        assert.ok(variables.some((name) => name.startsWith('APPROVER_EMAILS')));
+        assert.match(error.message, /PORT: expected a whole number/);
+        assert.match(error.message, /DIGEST_AT: expected a time of day such as 08:00/);
+        return true;
+      },
+    );
+  });
+
+  it('never repeats a secret in its error messages', () => {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@localhost/db', ADMIN_API_KEY: 'short-secret' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.doesNotMatch(error.message, /hunter2|short-secret/);
+        assert.match(error.message, /ADMIN_API_KEY: expected at least 24 characters/);
+        return true;
+      },
+    );
+  });
+
+  it('refuses combinations that cannot work', () => {
+    assert.throws(
+      () => loadConfig({ LLM_PROVIDERS: 'openai', SLACK_BOT_TOKEN: 'xoxb-1', SMTP_URL: 'smtp://localhost:25', APPROVAL_REMINDER_AFTER: '80h' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 5, error.message);
+        return true;
+      },
+    );
+  });
+});
