@@ -23,7 +23,8 @@ export const qualifyLeadInputSchema = z.object({
   message: z.string(),
   budget: z.union([z.number(), z.string()]).nullable(),
   timeline: z.string().nullable(),
-  language: z.enum(['DE', 'EN', 'FR', 'ES']).nullable(),
+  /** GraphQL's DE or the database's de alike. */
+  language: z.preprocess((value) => (typeof value === 'string' ? value.toUpperCase() : value), z.enum(['DE', 'EN', 'FR', 'ES']).nullable()),
 });
 export type QualifyLeadInput = z.input<typeof qualifyLeadInputSchema>;
 
