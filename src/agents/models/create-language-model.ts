@@ -1,4 +1,5 @@
 import type { Config, ProviderName } from '../../config.js';
+import type { Clock } from '../../lib/clock.js';
 import { assertNever, type LanguageModel } from './language-model.js';
 import { GeminiModel } from './gemini.model.js';
 import { silentLogger, type ModelLogger } from './model-logger.js';
@@ -15,6 +16,8 @@ export interface LanguageModelDependencies {
   /** Unset: nothing is recorded (scripts, some tests). */
   readonly recorder?: AgentRunRecorder;
   readonly logger?: ModelLogger;
+  /** For the breakers' cool-downs and the runs' timestamps. */
+  readonly clock?: Clock;
   /** Overrides of the retry policy; tests shorten the waits. */
   readonly retry?: Partial<RetryOptions>;
   readonly breaker?: Partial<CircuitBreakerOptions>;
@@ -38,7 +41,8 @@ export function createLanguageModel(llm: Config['llm'], dependencies: LanguageMo
   const circuits: CircuitBreakerModel[] = [];
   const guard = (adapter: LanguageModel) => {
     const retried = withRetry(adapter, { maxAttempts: llm.maxAttempts, logger, ...dependencies.retry });
-    const circuit = withCircuitBreaker(withRepair(retried, { logger }), { logger, ...dependencies.breaker });
+    const now = dependencies.clock ? () => dependencies.clock!.now().getTime() : undefined;
+    const circuit = withCircuitBreaker(withRepair(retried, { logger }), { logger, now, ...dependencies.breaker });
     circuits.push(circuit);
     return circuit;
   };
@@ -58,7 +62,12 @@ export function createLanguageModel(llm: Config['llm'], dependencies: LanguageMo
   const model = chain.length === 1 ? chain[0]! : withFallback(chain, { logger });
   return {
     model: dependencies.recorder
-      ? withRunRecording(model, { recorder: dependencies.recorder, prices: makePriceTable(llm.prices), logger })
+      ? withRunRecording(model, {
+          recorder: dependencies.recorder,
+          prices: makePriceTable(llm.prices),
+          logger,
+          now: dependencies.clock ? () => dependencies.clock!.now() : undefined,
+        })
       : model,
     circuits,
   };

@@ -130,6 +130,30 @@ describe(createLanguageModel.name, () => {
     assert.deepEqual(skipped.attempts.map((attempt) => `${attempt.provider}:${attempt.errorClass ?? 'ok'}`), ['openai:circuit_open', 'gemini:ok']);
   });
 
+  it('probes OpenAI again once the cool-down has passed on the clock, and closes its circuit when it answers', async () => {
+    let time = new Date('2026-11-25T10:00:00Z').getTime();
+    const clock = { now: () => new Date(time) };
+    openaiFake.otherwise('server_error');
+    const { model, circuits } = createLanguageModel(loadConfig(environment()).llm, {
+      recorder,
+      clock,
+      retry: fast,
+      breaker: { failureThreshold: 1, cooldownMs: 30_000 },
+    });
+
+    assert.equal((await model.generateObject(request)).provider, 'gemini');
+    assert.equal(circuits[0]?.circuit.state, 'open');
+    time += 29_999;
+    assert.equal((await model.generateObject(request)).provider, 'gemini');
+    assert.equal(openaiFake.requests.length, 2, 'skipped during the cool-down');
+    openaiFake.otherwise('answer');
+    time += 1;
+
+    assert.equal((await model.generateObject(request)).provider, 'openai');
+    assert.equal(circuits[0]?.circuit.state, 'closed');
+    assert.equal(recorder.runs.at(-1)?.createdAt.getTime(), time, 'runs are stamped by the same clock');
+  });
+
   it('records a failed run, with every attempt and no answering provider, when nothing answers', async () => {
     openaiFake.otherwise('quota_exhausted');
     geminiFake.otherwise('server_error');
