@@ -111,6 +111,23 @@ const environmentSchema = z.object({
   GEMINI_API_KEY: optionalText,
   GEMINI_BASE_URL: optionalUrl(['http', 'https'], 'https://generativelanguage.googleapis.com'),
   GEMINI_MODEL: z.preprocess(blankToUndefined, z.string().default('gemini-2.5-flash')),
+  LLM_TIMEOUT: duration('60s'),
+  LLM_MAX_ATTEMPTS: integer(3, 1, 10),
+  LLM_PRICES: z.preprocess(
+    (value) => blankToUndefined(value) ?? '',
+    z.string().transform((text, context) => {
+      const prices: Record<string, { inputPerMillion: number; outputPerMillion: number }> = {};
+      for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const match = /^([^=\s]+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(entry);
+        if (!match) {
+          context.addIssue({ code: 'custom', message: `expected model=input/output in USD per million tokens, such as gpt-4.1-mini=0.40/1.60, got "${entry}"` });
+          return z.NEVER;
+        }
+        prices[match[1]!] = { inputPerMillion: Number(match[2]), outputPerMillion: Number(match[3]) };
+      }
+      return prices;
+    }),
+  ),
   WORKER_CONCURRENCY: integer(8, 1, 256),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
@@ -155,6 +172,12 @@ export interface Config {
     readonly providers: readonly ProviderName[];
     readonly openai: { readonly apiKey?: string; readonly baseUrl?: string; readonly model: string };
     readonly gemini: { readonly apiKey?: string; readonly baseUrl?: string; readonly model: string };
+    /** Per attempt: one HTTP call to a provider. */
+    readonly timeoutMs: number;
+    /** Per provider and call, the first attempt included. */
+    readonly maxAttempts: number;
+    /** USD per million tokens, by model name (prefix); merged over the defaults in `agents/models/prices.ts`. */
+    readonly prices: Readonly<Record<string, { readonly inputPerMillion: number; readonly outputPerMillion: number }>>;
   };
   readonly workerConcurrency: number;
   readonly slack: {
@@ -232,6 +255,9 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
       providers,
       openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
       gemini: { apiKey: env.GEMINI_API_KEY, baseUrl: env.GEMINI_BASE_URL, model: env.GEMINI_MODEL },
+      timeoutMs: env.LLM_TIMEOUT,
+      maxAttempts: env.LLM_MAX_ATTEMPTS,
+      prices: env.LLM_PRICES,
     },
     workerConcurrency: env.WORKER_CONCURRENCY,
     slack: {

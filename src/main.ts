@@ -1,3 +1,4 @@
+import { loadAgencyConfig } from './agents/agency-config.js';
 import type { Config, ServerRoleName } from './config.js';
 import { migrateDatabase } from './database/migrate.js';
 import { openDatabase, type OpenDatabase } from './database/open-database.js';
@@ -42,6 +43,10 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
   };
 
   try {
+    // The agency file is checked before anything starts: a mistake in it names the path and field.
+    const agency = loadAgencyConfig(config.agencyConfigPath);
+    logger.info({ agency: agency.name, file: config.agencyConfigPath ?? 'the shipped default' }, 'agency configuration loaded');
+
     const database: OpenDatabase = await openDatabase(config, logger, { mode: 'serve', applicationName: `leadpilot:${roles.join('+')}` });
     cleanups.push(() => database.close());
     logger.info({ database: database.description }, 'database connected');

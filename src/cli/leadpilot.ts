@@ -1,3 +1,4 @@
+import { AgencyConfigError } from '../agents/agency-config.js';
 import { ConfigError, loadConfig, ROLE_NAMES, type Config, type ServerRoleName } from '../config.js';
 import { EmbeddedDatabaseError } from '../database/embedded-postgres.js';
 import { AppError } from '../errors.js';
@@ -56,6 +57,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (error instanceof AppError) {
       process.stderr.write(`${error.message}\n`);
       return error.code === 'BAD_USER_INPUT' ? EXIT.USAGE : EXIT.FAILURE;
+    }
+    if (error instanceof AgencyConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT.CONFIG;
     }
     if (error instanceof EmbeddedDatabaseError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * The agency's knowledge: who it is, what it does and does not do, its rate card and component
+ * catalogue, its minimum project size and pricing bounds. One file (`AGENCY_CONFIG`, else the
+ * shipped `config/agency.yaml`), validated once at start-up and read by the agents and their
+ * offline implementations alike: nothing of it is hard-coded anywhere else.
+ */
+
+export const AGENCY_LANGUAGES = ['de', 'en', 'fr', 'es'] as const;
+export type AgencyLanguage = (typeof AGENCY_LANGUAGES)[number];
+
+/** From `dist/src/agents/` (the build) to the repository's `config/`. */
+export const DEFAULT_AGENCY_CONFIG_PATH = fileURLToPath(new URL('../../../config/agency.yaml', import.meta.url));
+
+const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a kebab-case id such as web-app');
+const text = z.string().trim().min(1, 'expected a non-empty text');
+const money = z.number({ message: 'expected an amount' }).positive('expected a positive amount');
+const localized = z.strictObject({ de: text, en: text, fr: text, es: text });
+const keywords = z.array(text).min(1, 'expected at least one keyword');
+const keywordsByLanguage = z.strictObject({ de: keywords, en: keywords, fr: keywords, es: keywords });
+const range = z
+  .strictObject({ min: z.number().nonnegative('expected zero or more'), max: z.number().positive('expected a positive number') })
+  .refine((value) => value.min <= value.max, { message: 'min must not exceed max', path: ['min'] });
+
+const service = z.strictObject({ id, name: localized, keywords: keywordsByLanguage });
+
+const agencyConfigSchema = z
+  .strictObject({
+    name: text,
+    website: z.url({ message: 'expected a URL such as https://agency.example' }),
+    contact: z.strictObject({
+      email: z.email({ message: 'expected an e-mail address' }),
+      phone: text.nullable(),
+    }),
+    /** The closing lines of every message, per language. */
+    signature: localized,
+    currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR'),
+    /** Below this total the agency does not take a project. */
+    minimumProjectSize: money,
+    typicalProjectSize: range,
+    pricing: z.strictObject({
+      minTotal: money,
+      maxTotal: money,
+      maxDiscountPercent: z.number().min(0, 'expected 0 to 100').max(100, 'expected 0 to 100'),
+    }),
+    rateCard: z.array(z.strictObject({ id, name: localized, dayRate: money })).min(1, 'expected at least one role'),
+    components: z
+      .array(z.strictObject({ id, name: localized, effortDays: range, keywords: keywordsByLanguage }))
+      .min(1, 'expected at least one component'),
+    services: z.strictObject({
+      offered: z.array(service).min(1, 'expected at least one service'),
+      notOffered: z.array(service),
+    }),
+  })
+  .superRefine(
+    (parsed, context) => {
+      // Runs even when fields are invalid (see `when`), so that every problem is reported at
+      // once: hence the defensive reading.
+      const config = parsed as unknown as Partial<Record<string, any>>;
+      const unique = (items: unknown, path: string) => {
+        if (!Array.isArray(items)) return;
+        const seen = new Set<unknown>();
+        items.forEach((item: { id?: unknown } | undefined, index) => {
+          if (item?.id !== undefined && seen.has(item.id)) {
+            context.addIssue({ code: 'custom', message: `duplicate id "${String(item.id)}"`, path: [...path.split('.'), index, 'id'] });
+          }
+          seen.add(item?.id);
+        });
+      };
+      unique(config['rateCard'], 'rateCard');
+      unique(config['components'], 'components');
+      unique(config['services']?.offered, 'services.offered');
+      const minTotal = config['pricing']?.minTotal;
+      const maxTotal = config['pricing']?.maxTotal;
+      if (typeof minTotal === 'number' && typeof maxTotal === 'number') {
+        if (minTotal > maxTotal) context.addIssue({ code: 'custom', message: 'minTotal must not exceed maxTotal', path: ['pricing', 'minTotal'] });
+        const minimum = config['minimumProjectSize'];
+        if (typeof minimum === 'number' && (minimum < minTotal || minimum > maxTotal)) {
+          context.addIssue({ code: 'custom', message: 'must lie between pricing.minTotal and pricing.maxTotal', path: ['minimumProjectSize'] });
+        }
+      }
+      const offered = Array.isArray(config['services']?.offered) ? config['services'].offered : [];
+      const notOffered = Array.isArray(config['services']?.notOffered) ? config['services'].notOffered : [];
+      const offeredIds = new Set(offered.map((service: { id?: unknown }) => service?.id));
+      notOffered.forEach((service: { id?: unknown } | undefined, index: number) => {
+        if (offeredIds.has(service?.id)) {
+          context.addIssue({ code: 'custom', message: `"${String(service?.id)}" is also an offered service`, path: ['services', 'notOffered', index, 'id'] });
+        }
+      });
+    },
+    { when: () => true },
+  );
+
+export type AgencyConfig = z.output<typeof agencyConfigSchema>;
+export type AgencyService = AgencyConfig['services']['offered'][number];
+export type AgencyComponent = AgencyConfig['components'][number];
+
+export class AgencyConfigError extends Error {
+  readonly code = 'AGENCY_CONFIG_INVALID';
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`The agency configuration ${source} is invalid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'AgencyConfigError';
+  }
+}
+
+/** Validates already parsed data; every problem is reported at once, each with its path. */
+export function parseAgencyConfig(data: unknown, source: string): AgencyConfig {
+  const parsed = agencyConfigSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new AgencyConfigError(
+    source,
+    parsed.error.issues.map((issue) => `${formatPath(issue.path) || '(the file)'}: ${issue.message}`),
+  );
+}
+
+/** Reads and validates the file (YAML, or JSON by its `.json` extension). */
+export function loadAgencyConfig(path: string = DEFAULT_AGENCY_CONFIG_PATH): AgencyConfig {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
+    throw new AgencyConfigError(path, [`cannot read it (${reason}); AGENCY_CONFIG names the file, unset it for the shipped default`]);
+  }
+  let data: unknown;
+  try {
+    data = extname(path).toLowerCase() === '.json' ? JSON.parse(content) : parseYaml(content);
+  } catch (error) {
+    throw new AgencyConfigError(path, [`not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
+  }
+  return parseAgencyConfig(data, path);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+}

@@ -1,0 +1,92 @@
+/**
+ * Keyword matching for the offline agents, across German, English, French and Spanish: case and
+ * accents ignored, hyphens read as spaces. A keyword of four letters or fewer must stand as a
+ * whole word (a plural ending may follow: app, apps); a longer one matches the start of a word
+ * (integration, integrations) or the end of one, for German compounds (Kundenportal,
+ * Lagerverwaltungssoftware).
+ */
+
+/** Lower case, no accents, ß as ss, hyphens and underscores as spaces, single spaces. */
+export function normalizeText(text: string): string {
+  return (
+    text
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/ß/g, 'ss')
+      .replace(/[’`´]/g, "'")
+      // French "j'ai", "n'ai": glued, so that they never read as the English "AI".
+      .replace(/\b([jnmts])'ai\b/g, '$1ai')
+      .replace(/[-_]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
+}
+
+const cache = new Map<string, RegExp>();
+
+function patternFor(keyword: string): RegExp {
+  let pattern = cache.get(keyword);
+  if (!pattern) {
+    const normalized = normalizeText(keyword);
+    const escaped = normalized.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const letters = normalized.replace(/[^a-z0-9]/g, '').length;
+    pattern =
+      letters <= 4
+        ? new RegExp(`(?<![a-z0-9'])${escaped}(?:s|es|e|en)?(?![a-z0-9])`)
+        : new RegExp(`(?<![a-z0-9])${escaped}|${escaped}(?=[a-z]{0,3}(?![a-z0-9]))`);
+    cache.set(keyword, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * Which entries of a catalogue (services, components) a text names, by their keywords. Where
+ * keywords overlap, the longer one wins: "web app" names a web application, and its "app" does
+ * not also name a mobile app.
+ */
+export function matchCatalogue<T extends { readonly id: string }>(
+  normalizedText: string,
+  entries: readonly T[],
+  keywordsOf: (entry: T) => readonly string[],
+): { entry: T; keywords: string[] }[] {
+  const found: { entry: T; keyword: string; start: number; end: number }[] = [];
+  for (const entry of entries) {
+    for (const keyword of new Set(keywordsOf(entry))) {
+      const global = new RegExp(patternFor(keyword).source, 'g');
+      for (const match of normalizedText.matchAll(global)) {
+        found.push({ entry, keyword, start: match.index, end: match.index + match[0].length });
+      }
+    }
+  }
+  found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const claimed: { start: number; end: number; id: string }[] = [];
+  const result = new Map<string, { entry: T; keywords: string[] }>();
+  for (const hit of found) {
+    const covered = claimed.some((span) => span.id !== hit.entry.id && hit.start >= span.start && hit.end <= span.end && span.end - span.start > hit.end - hit.start);
+    if (covered) continue;
+    claimed.push({ start: hit.start, end: hit.end, id: hit.entry.id });
+    const current = result.get(hit.entry.id) ?? { entry: hit.entry, keywords: [] };
+    if (!current.keywords.includes(hit.keyword)) current.keywords.push(hit.keyword);
+    result.set(hit.entry.id, current);
+  }
+  // In catalogue order, for stable output.
+  return entries.flatMap((entry) => {
+    const match = result.get(entry.id);
+    return match ? [match] : [];
+  });
+}
+
+/** The keywords that occur in an already normalized text. */
+export function findKeywords(normalizedText: string, keywords: readonly string[]): string[] {
+  return keywords.filter((keyword) => patternFor(keyword).test(normalizedText));
+}
+
+export function hasKeyword(normalizedText: string, keywords: readonly string[]): boolean {
+  return keywords.some((keyword) => patternFor(keyword).test(normalizedText));
+}
+
+/** The words of a normalized text: runs of letters and digits. */
+export function wordsOf(normalizedText: string): string[] {
+  return normalizedText.match(/[a-z0-9]+/g) ?? [];
+}

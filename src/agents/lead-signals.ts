@@ -1,0 +1,130 @@
+import { findKeywords, hasKeyword, wordsOf } from './keyword-matcher.js';
+
+/**
+ * What an inbound message says about its sender, whatever the agency: spam, another vendor's
+ * pitch, a job application, a student's request, an attempt to instruct an automated reader, or
+ * a genuine request. Phrases in German, English, French and Spanish, matched with the keyword
+ * matcher. Agency facts (services, sizes, prices) are not here: they live in the agency file.
+ */
+
+const SPAM = [
+  'casino', 'viagra', 'cialis', 'betting', 'sportwetten', 'lottery', 'lotterie', 'jackpot', 'forex', 'crypto giveaway',
+  'bitcoin investment', 'double your money', 'make money fast', 'earn money from home', 'geld verdienen von zuhause',
+  'gagner de l argent', 'ganar dinero', 'adult content', 'dating site', 'sexy', 'inheritance', 'erbschaft',
+  'click here', 'klicken sie hier', 'cliquez ici', 'haga clic aqui', 'unsubscribe', 'abmelden', 'se desinscrire',
+  'guest post', 'gastbeitrag', 'article invite', 'buy followers', 'follower kaufen', 'cheap loans', 'kredit ohne schufa',
+  'pret rapide', 'prestamo rapido', 'weight loss', 'abnehmen',
+];
+
+/** Another business selling to the agency: strong phrases count two, weaker ones one. */
+const VENDOR_STRONG = [
+  'we offer', 'we provide', 'we are offering', 'our services', 'our agency offers', 'our company offers', 'dedicated developers',
+  'dedicated development team', 'offshore', 'nearshore', 'white label', 'outsourcing partner', 'lead list', 'leads list',
+  'email list', 'contact list', 'verified leads', 'b2b leads', 'lead generation service', 'appointment setting',
+  'first page of google', 'rank higher', 'increase your traffic', 'free audit', 'free seo audit', 'backlinks for your',
+  'hire our developers', 'our hourly rate', 'our rates start',
+  'wir bieten ihnen', 'wir bieten', 'unsere dienstleistungen', 'unsere leistungen', 'freie kapazitaten', 'entwicklerkapazitaten',
+  'adressliste', 'leads kaufen', 'erste seite bei google', 'mehr traffic', 'kostenloses audit', 'unser stundensatz',
+  'nous proposons', 'nous offrons', 'nos services', 'notre agence propose', 'sous traitance', 'marque blanche',
+  'fichier de prospects', 'premiere page de google', 'augmenter votre trafic', 'audit gratuit',
+  'ofrecemos', 'nuestros servicios', 'nuestra agencia ofrece', 'subcontratacion', 'marca blanca', 'base de datos de contactos',
+  'lista de leads', 'primera pagina de google', 'aumentar su trafico', 'auditoria gratuita',
+];
+const VENDOR_WEAK = [
+  'our team', 'our developers', 'our agency', 'partnership', 'collaboration opportunity', 'your website', 'your business',
+  'schedule a call', 'quick call', 'let me know if you are interested', 'unser team', 'unsere agentur', 'partnerschaft',
+  'kooperation', 'ihre website', 'ihre webseite', 'notre equipe', 'partenariat', 'votre site', 'nuestro equipo',
+  'colaboracion', 'alianza', 'su sitio web', 'su pagina web',
+];
+
+const JOB_STRONG = [
+  'job application', 'apply for', 'applying for', 'my cv', 'my resume', 'curriculum vitae', 'cover letter', 'internship',
+  'open position', 'job opening', 'looking for a job', 'looking for work', 'looking for employment', 'hire me', 'vacancy',
+  'bewerbung', 'bewerbe mich', 'initiativbewerbung', 'lebenslauf', 'anschreiben', 'praktikum', 'praktikumsplatz',
+  'werkstudent', 'ausbildungsplatz', 'stellenangebot', 'offene stelle',
+  'candidature', 'postuler', 'mon cv', 'lettre de motivation', 'stage de', 'un stage', 'alternance', 'offre d emploi',
+  'recherche d emploi', 'je recherche un emploi',
+  'candidatura', 'mi cv', 'mi curriculum', 'carta de presentacion', 'practicas', 'oferta de empleo', 'busco trabajo',
+  'busco empleo', 'vacante',
+];
+const JOB_WEAK = ['position', 'career', 'careers', 'job', 'karriere', 'emploi', 'poste', 'empleo', 'trabajo', 'puesto'];
+
+const STUDENT = [
+  'i am a student', 'i m a student', 'im a student', 'student project', 'university project', 'school project', 'thesis',
+  'homework', 'assignment for', 'for my studies', 'for my course', 'for my class',
+  'ich bin student', 'ich bin studentin', 'studienprojekt', 'bachelorarbeit', 'masterarbeit', 'abschlussarbeit', 'hausarbeit',
+  'uni projekt', 'semesterprojekt', 'schulprojekt', 'fur mein studium',
+  'je suis etudiant', 'je suis etudiante', 'projet etudiant', 'projet scolaire', 'projet universitaire', 'mon memoire',
+  'pour mes etudes',
+  'soy estudiante', 'trabajo de fin de grado', 'trabajo fin de grado', 'tfg', 'tfm', 'mi tesis', 'proyecto universitario',
+  'proyecto de clase', 'para mis estudios',
+];
+
+/** Text addressed to an automated reader rather than to people. */
+const INJECTION = [
+  'ignore previous instructions', 'ignore all previous', 'ignore your instructions', 'ignore the above', 'disregard your',
+  'disregard all', 'system prompt', 'you are now', 'developer mode', 'jailbreak', 'reveal your prompt', 'reveal your instructions',
+  'print your instructions', 'your instructions', 'as an ai', 'set the fit score', 'set fit score', 'fitscore', 'mark this lead',
+  'give this lead', 'priority high', 'priority: high', 'qualify this lead', '100% discount', '100 % discount',
+  'ignoriere alle', 'ignoriere deine', 'ignoriere die', 'vergiss alle', 'vergiss deine', 'deine anweisungen', 'systemprompt',
+  'du bist jetzt', 'gib mir einen rabatt', '100 % rabatt', '100% rabatt',
+  'ignore les instructions', 'ignorez les instructions', 'ignore toutes', 'oublie tes instructions', 'tes instructions',
+  'vos instructions precedentes', 'tu es maintenant', 'remise de 100',
+  'ignora las instrucciones', 'ignora todas', 'ignora tus', 'olvida tus instrucciones', 'tus instrucciones', 'ahora eres',
+  'descuento del 100',
+];
+const INJECTION_MARKUP = /<\/?\s*(system|assistant|instructions?|prompt|lead)\b|\[(system|inst|assistant)\]|(^|\n)\s*(system|assistant)\s*:|<\|im_start\|>/i;
+
+/** The sender wants something built: the strongest sign of a genuine inquiry. */
+const REQUEST = [
+  'we need', 'need a', 'need an', 'need to', 'need help', 'we are looking for', 'we re looking for', 'looking for a partner',
+  'looking for an agency', 'want', 'wants', 'we would like', 'we d like', 'can you build', 'could you build',
+  'can you develop', 'could you develop', 'request a quote', 'a quote for', 'an estimate', 'a proposal', 'we plan to',
+  'we are planning',
+  'brauchen', 'benotigen', 'wir suchen', 'suchen eine', 'suchen einen', 'mochten', 'wir planen', 'wollen', 'ich brauche',
+  'ich suche', 'ich mochte', 'konnen sie', 'angebot', 'kostenvoranschlag',
+  'besoin', 'nous cherchons', 'nous recherchons', 'souhaitons', 'voulons', 'nous voudrions', 'nous aimerions', 'je cherche',
+  'je souhaite', 'pourriez vous', 'pouvez vous', 'un devis',
+  'necesitamos', 'necesito', 'buscamos', 'queremos', 'nos gustaria', 'quisieramos', 'podrian', 'pueden desarrollar',
+  'un presupuesto', 'una cotizacion', 'una propuesta',
+];
+
+export interface LeadSignals {
+  readonly words: number;
+  readonly links: number;
+  readonly spamTerms: readonly string[];
+  readonly gibberish: boolean;
+  readonly vendorScore: number;
+  readonly jobScore: number;
+  readonly student: boolean;
+  readonly injection: boolean;
+  readonly request: boolean;
+}
+
+/** Reads the signals of a message; `text` is normalized, `raw` the original (for links and markup). */
+export function readLeadSignals(text: string, raw: string): LeadSignals {
+  const words = wordsOf(text);
+  return {
+    words: words.length,
+    links: (raw.match(/https?:\/\/|www\./gi) ?? []).length,
+    spamTerms: findKeywords(text, SPAM),
+    gibberish: isGibberish(words),
+    vendorScore: 2 * findKeywords(text, VENDOR_STRONG).length + findKeywords(text, VENDOR_WEAK).length,
+    jobScore: 2 * findKeywords(text, JOB_STRONG).length + findKeywords(text, JOB_WEAK).length,
+    student: hasKeyword(text, STUDENT),
+    injection: hasKeyword(text, INJECTION) || INJECTION_MARKUP.test(raw),
+    request: hasKeyword(text, REQUEST),
+  };
+}
+
+const KEYBOARD_RUNS = /(asdf|qwer|yxcv|zxcv|hjkl|uiop|sdfg|fghj|ghjk|xcvb|cvbn|vbnm)/;
+
+/** Keyboard mashing and letter soup: most words unpronounceable. */
+function isGibberish(words: readonly string[]): boolean {
+  const candidates = words.filter((word) => /^[a-z]+$/.test(word) && word.length >= 4);
+  if (candidates.length === 0) return false;
+  const odd = candidates.filter(
+    (word) => !/[aeiouy]/.test(word) || /[^aeiouy]{6,}/.test(word) || KEYBOARD_RUNS.test(word) || /(.)\1{3,}/.test(word) || /^(\w{2,3})\1{2,}/.test(word),
+  );
+  return odd.length / candidates.length >= 0.5;
+}

@@ -1,0 +1,165 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** What a fake provider does with the next valid request. */
+export type FakeBehaviour =
+  | { kind: 'answer'; object?: unknown }
+  | { kind: 'server_error' }
+  | { kind: 'unavailable' }
+  | { kind: 'rate_limited'; retryAfterSeconds: number }
+  | { kind: 'quota_exhausted' }
+  /** Never answers: the client's deadline has to end it. */
+  | { kind: 'hang' }
+  /** A 200 whose text is not JSON (cut off at the token limit). */
+  | { kind: 'invalid_json' }
+  /** A 200 with JSON that does not match the requested schema. */
+  | { kind: 'schema_mismatch'; object?: unknown }
+  | { kind: 'refusal' };
+
+export type Scripted = FakeBehaviour | Exclude<FakeBehaviour['kind'], 'rate_limited'>;
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: http.IncomingHttpHeaders;
+  /** Parsed JSON, or the raw text when it was not JSON. */
+  readonly body: unknown;
+  /** `performance.now()` when the request arrived. */
+  readonly receivedAt: number;
+  /** What the fake answered; `hang` when it never did. */
+  status: number | 'hang';
+}
+
+export interface FakeResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The shared part of the fake OpenAI and Gemini servers: a real HTTP server on 127.0.0.1 and a
+ * random port, a script of behaviours consumed one per valid request (an invalid request is
+ * refused with the API's own 400 and consumes nothing), a record of every request, and the
+ * connections a client closed while the fake was still "thinking".
+ */
+export abstract class FakeProviderServer {
+  readonly requests: RecordedRequest[] = [];
+  /** Requests scripted to hang whose connection the client closed. */
+  abandoned = 0;
+  private readonly script: FakeBehaviour[] = [];
+  private fallbackBehaviour: FakeBehaviour = { kind: 'answer' };
+  private readonly server: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly waiters: (() => void)[] = [];
+  protected port = 0;
+
+  constructor() {
+    this.server = http.createServer((request, response) => void this.handle(request, response));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  async start(): Promise<this> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Queues behaviours for the next valid requests, in order. */
+  enqueue(...behaviours: Scripted[]): this {
+    this.script.push(...behaviours.map((behaviour) => (typeof behaviour === 'string' ? ({ kind: behaviour } as FakeBehaviour) : behaviour)));
+    return this;
+  }
+
+  /** What to do once the script is used up (initially: answer). */
+  otherwise(behaviour: Scripted): this {
+    this.fallbackBehaviour = typeof behaviour === 'string' ? ({ kind: behaviour } as FakeBehaviour) : behaviour;
+    return this;
+  }
+
+  get validRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.status !== 400 && request.status !== 401 && request.status !== 403 && request.status !== 404);
+  }
+
+  /** Resolves once the client has closed `count` hung connections in all. */
+  async waitForAbandoned(count = 1, timeoutMs = 5_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.abandoned < count) {
+      if (performance.now() > deadline) throw new Error(`the client closed ${this.abandoned} hung connections, expected ${count}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50).unref();
+      });
+    }
+  }
+
+  /** Checks the request as the real API would; a refusal is answered as is. */
+  protected abstract validate(path: string, headers: http.IncomingHttpHeaders, body: unknown, rawBody: string): FakeResponse | undefined;
+  protected abstract respond(behaviour: FakeBehaviour, body: unknown, path: string): FakeResponse;
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = rawBody;
+    try {
+      body = rawBody === '' ? undefined : JSON.parse(rawBody);
+    } catch {
+      // left as text: validate() refuses it the way the API does
+    }
+    const recorded: RecordedRequest = {
+      method: request.method ?? '',
+      path: request.url ?? '',
+      headers: request.headers,
+      body,
+      receivedAt: performance.now(),
+      status: 0,
+    };
+    this.requests.push(recorded);
+
+    const refusal = this.validate(recorded.path, request.headers, body, rawBody);
+    if (refusal) return this.send(response, recorded, refusal);
+
+    const behaviour = this.script.shift() ?? this.fallbackBehaviour;
+    if (behaviour.kind === 'hang') {
+      recorded.status = 'hang';
+      response.on('close', () => {
+        if (response.writableEnded) return;
+        this.abandoned += 1;
+        for (const wake of this.waiters.splice(0)) wake();
+      });
+      return;
+    }
+    this.send(response, recorded, this.respond(behaviour, body, recorded.path));
+  }
+
+  private send(response: http.ServerResponse, recorded: RecordedRequest, answer: FakeResponse): void {
+    recorded.status = answer.status;
+    const text = JSON.stringify(answer.body);
+    response.writeHead(answer.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...answer.headers,
+    });
+    response.end(text);
+  }
+}
+
+/** About four characters per token, as the providers' own rule of thumb says. */
+export function estimateTokens(value: unknown): number {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
