@@ -54,6 +54,21 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
 }
 
+/**
+ * A success that came after failed attempts (a retry, a fallback) reports every attempt, their
+ * summed tokens, and the latency of the whole call.
+ */
+export function includeEarlierFailures<T>(result: GenerateObjectResult<T>, failures: readonly ModelError[], startedAt: number): GenerateObjectResult<T> {
+  if (failures.length === 0) return result;
+  const attempts = [...failures.flatMap((failure) => failure.attempts), ...result.attempts];
+  return {
+    ...result,
+    attempts,
+    usage: attempts.reduce((sum, each) => addUsage(sum, each.usage), { inputTokens: 0, outputTokens: 0 }),
+    latencyMs: Math.round(performance.now() - startedAt),
+  };
+}
+
 /** One call to one provider, successful (`errorClass: null`) or not. */
 export interface ModelAttempt {
   readonly provider: string;

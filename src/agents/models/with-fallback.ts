@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import {
+  includeEarlierFailures,
   ModelFallbackError,
-  addUsage,
   toModelError,
   type GenerateObjectRequest,
   type GenerateObjectResult,
@@ -25,15 +25,7 @@ export function withFallback(models: readonly LanguageModel[], options: { logger
       const errors: ModelError[] = [];
       for (const [index, model] of models.entries()) {
         try {
-          const result = await model.generateObject(request);
-          if (errors.length === 0) return result;
-          const attempts = [...errors.flatMap((error) => error.attempts), ...result.attempts];
-          return {
-            ...result,
-            attempts,
-            usage: attempts.reduce((sum, each) => addUsage(sum, each.usage), { inputTokens: 0, outputTokens: 0 }),
-            latencyMs: Math.round(performance.now() - started),
-          };
+          return includeEarlierFailures(await model.generateObject(request), errors, started);
         } catch (caught) {
           const error = toModelError(caught, model.provider, model.model);
           errors.push(error);

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import {
+  includeEarlierFailures,
   ModelCallError,
   ModelRetryError,
   RateLimitedError,
-  addUsage,
   toModelError,
   type GenerateObjectRequest,
   type GenerateObjectResult,
@@ -66,15 +66,7 @@ export function withRetry(model: LanguageModel, options: Partial<RetryOptions> =
 
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await model.generateObject(request);
-          if (errors.length === 0) return result;
-          const attempts = [...errors.flatMap((error) => error.attempts), ...result.attempts];
-          return {
-            ...result,
-            attempts,
-            usage: attempts.reduce((sum, each) => addUsage(sum, each.usage), { inputTokens: 0, outputTokens: 0 }),
-            latencyMs: Math.round(performance.now() - started),
-          };
+          return includeEarlierFailures(await model.generateObject(request), errors, started);
         } catch (caught) {
           const error = toModelError(caught, model.provider, model.model);
           errors.push(error);
