@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { PgBoss, type Job } from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import type { Logger } from '../logger.js';
+
+/** Per-queue policy: how often a failed job is tried again, and how. */
+export interface QueuePolicy {
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** Exponential backoff (pg-boss adds jitter). */
+  retryBackoff: boolean;
+  /** A running job not finished by then is failed (and retried). */
+  expireInSeconds: number;
+}
+
+export const DEFAULT_QUEUE_POLICY: QueuePolicy = { retryLimit: 5, retryDelaySeconds: 2, retryBackoff: true, expireInSeconds: 900 };
+
+export interface EnqueueOptions {
+  /**
+   * The transaction of the state change that asks for the job: the job exists exactly when that
+   * change commits.
+   */
+  manager?: EntityManager;
+  /**
+   * A job with this key is created once: the job id is derived from it, so enqueueing the same
+   * step twice (a redelivered handler, a retried request) is a no-op that returns null for as long
+   * as pg-boss keeps the first job (its retention, days). Handlers stay idempotent regardless.
+   */
+  onceKey?: string;
+  startAfter?: Date;
+}
+
+export type JobHandler<T> = (payload: T, job: { id: string; retryCount: number; signal: AbortSignal }) => Promise<void>;
+
+/**
+ * The durable job queue, over pg-boss on the application's own PostgreSQL. `Payloads` maps each
+ * queue name to its payload type, so a handler and its producers cannot disagree.
+ */
+export interface JobQueue<Payloads extends Record<string, object>> {
+  enqueue<Name extends keyof Payloads & string>(name: Name, payload: Payloads[Name], options?: EnqueueOptions): Promise<string | null>;
+  work<Name extends keyof Payloads & string>(name: Name, handler: JobHandler<Payloads[Name]>, options?: { concurrency?: number }): Promise<void>;
+  /** Stops fetching, lets running handlers finish (up to `timeoutMs`), then closes the pool. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export interface JobQueueOptions<Payloads extends Record<string, object>> {
+  connectionString: string;
+  logger: Logger;
+  queues: { readonly [Name in keyof Payloads]: Partial<QueuePolicy> };
+  /** Connections pg-boss may hold. */
+  poolSize?: number;
+}
+
+export async function startJobQueue<Payloads extends Record<string, object>>(options: JobQueueOptions<Payloads>): Promise<JobQueue<Payloads>> {
+  const { logger } = options;
+  // Without LISTEN/NOTIFY a job waits for the next poll (measured: 2 s instead of 8 ms).
+  const boss = new PgBoss({ connectionString: options.connectionString, useListenNotify: true, max: options.poolSize ?? 5, application_name: 'leadpilot:jobs' });
+  boss.on('error', (error: unknown) => logger.error({ err: error, component: 'job-queue' }, 'job queue error'));
+  await boss.start();
+  for (const [name, policy] of Object.entries(options.queues) as [string, Partial<QueuePolicy>][]) {
+    await boss.createQueue(name, { ...DEFAULT_QUEUE_POLICY, ...policy, notify: true });
+  }
+
+  return {
+    async enqueue(name, payload, enqueueOptions = {}) {
+      const { manager, onceKey, startAfter } = enqueueOptions;
+      return boss.send(name, payload, {
+        ...(onceKey ? { id: jobIdFor(name, onceKey) } : {}),
+        ...(startAfter ? { startAfter } : {}),
+        ...(manager ? { db: transactionDatabase(manager) } : {}),
+      });
+    },
+    async work(name, handler, workOptions = {}) {
+      await boss.work<Payloads[typeof name]>(
+        name,
+        { batchSize: 1, localConcurrency: workOptions.concurrency ?? 1 },
+        async (jobs: Job<Payloads[typeof name]>[]) => {
+          for (const job of jobs) {
+            await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+          }
+        },
+      );
+    },
+    async stop(timeoutMs = 20_000) {
+      await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+    },
+  };
+}
+
+/** pg-boss runs its INSERT on the caller's transaction through this adapter. */
+function transactionDatabase(manager: EntityManager) {
+  return {
+    executeSql: async (text: string, values?: unknown[]) => {
+      const runner = manager.queryRunner;
+      if (!runner) throw new Error('enqueue({ manager }) needs the EntityManager of a running transaction');
+      const result = (await runner.query(text, values as unknown[], true)) as { records: unknown[] };
+      return { rows: result.records as any[] };
+    },
+  };
+}
+
+/** A UUID (version 8, name-based) from the queue and the key. */
+export function jobIdFor(queue: string, key: string): string {
+  const hex = createHash('sha256').update(`${queue}\u0000${key}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
