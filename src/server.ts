@@ -14,6 +14,7 @@ import { AppError } from './errors.js';
 import { formatError, requestIdPlugin, toGraphQLError } from './graphql/format-error.js';
 import type { Logger } from './logger.js';
 import type { GraphQLContext } from './resolvers/context.js';
+import { createLoaders } from './resolvers/loaders.js';
 import { buildLeadpilotSchema } from './schema/build-schema.js';
 import type { Services } from './services/index.js';
 
@@ -92,6 +93,7 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
         principal: await authenticate(req.headers.authorization, services),
         logger: req.log,
         services,
+        loaders: createLoaders(services),
       }),
     }),
   );

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../services/index.js';
+import type { Loaders } from './loaders.js';
 
 /** What every resolver receives: who is calling, the request's id and logger, and the services. */
 export interface GraphQLContext {
@@ -8,4 +9,6 @@ export interface GraphQLContext {
   readonly principal: Principal | undefined;
   readonly logger: Logger;
   readonly services: Services;
+  /** DataLoaders for nested fields, fresh per request (createLoaders). */
+  readonly loaders: Loaders;
 }

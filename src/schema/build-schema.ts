@@ -7,9 +7,10 @@ import { RoleAuthChecker } from '../auth/auth-checker.js';
 import { badUserInput } from '../errors.js';
 import { ApiKeyResolver } from '../resolvers/api-key.resolver.js';
 import { LeadResolver } from '../resolvers/lead.resolver.js';
+import { ProposalResolver } from '../resolvers/proposal.resolver.js';
 import { schemaFor } from './validated-input.js';
 
-export const resolvers: NonEmptyArray<Function> = [LeadResolver, ApiKeyResolver];
+export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver];
 
 /** Builds the executable schema; `emitSchemaFile` is for `npm run schema` (src/schema/schema.graphql). */
 export function buildLeadpilotSchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
@@ -19,7 +20,8 @@ export function buildLeadpilotSchema(options: { emitSchemaFile?: string } = {}):
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validateFn: (argValue, argType) => {
       const schema = schemaFor(argType);
-      if (!schema) return;
+      // An omitted optional argument (a filter) has nothing to check.
+      if (!schema || argValue === undefined || argValue === null) return;
       const parsed = schema.safeParse(argValue);
       if (!parsed.success) throw badUserInput(parsed.error, ['input']);
     },
