@@ -30,12 +30,12 @@ export interface TransitionRequest<S extends string> {
  * (READ COMMITTED), matches nothing, and answers CONFLICT with the status that won.
  */
 export async function transition<S extends string>(manager: EntityManager, request: TransitionRequest<S>): Promise<void> {
-  const rows: unknown[] = await manager.query(
+  const result: unknown = await manager.query(
     `UPDATE ${request.table} SET status = $1, version = version + 1, updated_at = now()
       WHERE id = $2 AND version = $3 AND status = ANY($4::text[]) RETURNING id`,
     [request.to, request.id, request.version, [...request.from]],
   );
-  if (rows.length === 1) return;
+  if (affectedRows(result) === 1) return;
   const [current] = (await manager.query(`SELECT status FROM ${request.table} WHERE id = $1`, [request.id])) as { status: string }[];
   throw conflict(request.thing, request.id, current?.status ?? 'unknown', request.action);
 }
@@ -46,4 +46,10 @@ export function conflict(thing: string, id: string, currentStatus: string, actio
     id,
     currentStatus: shown,
   });
+}
+
+/** TypeORM answers a raw UPDATE on PostgreSQL with [rows, rowCount]. */
+function affectedRows(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
+  return Array.isArray(result) ? result.length : 0;
 }
