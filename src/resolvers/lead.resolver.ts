@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf } from '../auth/principal.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
@@ -35,6 +36,18 @@ export class LeadResolver {
   async submitLead(@Ctx() { services, principal }: GraphQLContext, @Arg('input', () => SubmitLeadInput) input: SubmitLeadInput) {
     const { lead } = await services.leads.submit(input, actorOf(principal!));
     return lead;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Boolean, { description: "Erases the person's data everywhere it is held; keeps the activity trail without it. Idempotent." })
+  eraseLead(@Ctx() { services, principal }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.privacy.erase(id, actorOf(principal!));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => GraphQLJSONObject, { description: 'Everything held on the person of a lead, as JSON (data-protection requests).' })
+  exportLead(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.privacy.export(id);
   }
 
   @FieldResolver(() => [LeadActivity], { description: 'The audit trail, oldest first.' })

@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import { ApiKeyService } from './api-key.service.js';
 import { noDomainEvents, type DomainEvents } from './domain-events.js';
 import { LeadGraphService } from './lead-graph.service.js';
+import { LeadPrivacyService } from './lead-privacy.service.js';
 import { LeadService } from './lead.service.js';
 import { ProposalService } from './proposal.service.js';
 
@@ -12,6 +13,7 @@ export interface Services {
   readonly leads: LeadService;
   readonly proposals: ProposalService;
   readonly leadGraph: LeadGraphService;
+  readonly privacy: LeadPrivacyService;
 }
 
 export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents = noDomainEvents): Services {
@@ -20,5 +22,6 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
     leads: new LeadService(dataSource, clock),
     proposals: new ProposalService(dataSource, clock, events),
     leadGraph: new LeadGraphService(dataSource),
+    privacy: new LeadPrivacyService(dataSource, clock, events),
   };
 }
