@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../lib/clock.js';
 import { ApiKeyService } from './api-key.service.js';
+import { noDomainEvents, type DomainEvents } from './domain-events.js';
 import { LeadService } from './lead.service.js';
 
 /** The domain services, built once per process and shared by every entry point. */
@@ -9,9 +10,9 @@ export interface Services {
   readonly leads: LeadService;
 }
 
-export function makeServices(dataSource: DataSource, clock: Clock): Services {
+export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents = noDomainEvents): Services {
   return {
     apiKeys: new ApiKeyService(dataSource, clock),
-    leads: new LeadService(dataSource, clock),
+    leads: new LeadService(dataSource, clock, events),
   };
 }
