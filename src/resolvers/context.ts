@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Principal } from '../auth/principal.js';
+import type { LiveFeed } from '../pubsub/live-feed.js';
 import type { Services } from '../services/index.js';
 
 /** What every resolver receives: who is calling, the request's id and logger, and the services. */
@@ -8,4 +9,6 @@ export interface GraphQLContext {
   readonly principal: Principal | undefined;
   readonly logger: Logger;
   readonly services: Services;
+  /** Subscriptions' event streams (the same on both transports; only graphql-ws uses them). */
+  readonly live: LiveFeed;
 }
