@@ -14,6 +14,8 @@ export interface TestServer {
   readonly graphqlUrl: string;
   readonly dataSource: DataSource;
   readonly services: Services;
+  /** The live events the services publish to; specs may publish directly. */
+  readonly live: LivePubSub;
   readonly config: Config;
   /** A key for each role, created for this server. */
   readonly keys: Record<Role, string>;
@@ -44,6 +46,7 @@ export async function startTestServer(options: { env?: Record<string, string>; c
       graphqlUrl: `${url}/graphql`,
       dataSource,
       services,
+      live,
       config,
       keys,
       stop: async () => {
