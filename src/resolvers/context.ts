@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Principal } from '../auth/principal.js';
+import type { LiveFeed } from '../pubsub/live-feed.js';
 import type { Services } from '../services/index.js';
 import type { Loaders } from './loaders.js';
 
@@ -11,4 +12,6 @@ export interface GraphQLContext {
   readonly services: Services;
   /** DataLoaders for nested fields, fresh per request (createLoaders). */
   readonly loaders: Loaders;
+  /** Subscriptions' event streams (the same on both transports; only graphql-ws uses them). */
+  readonly live: LiveFeed;
 }

@@ -15,13 +15,19 @@ export interface Loaders {
   readonly decisionsByProposal: DataLoader<string, ApprovalDecision[]>;
 }
 
-export function createLoaders(services: Services): Loaders {
+/**
+ * `cache: false` for subscriptions: graphql-ws keeps one context for every event of an
+ * operation, and a cache would answer later events with the rows of the first. Batching within
+ * one event still applies.
+ */
+export function createLoaders(services: Services, options: { cache?: boolean } = {}): Loaders {
   const graph = services.leadGraph;
+  const cache = options.cache ?? true;
   return {
-    lead: new DataLoader((ids) => graph.leadsByIds(ids)),
-    activitiesByLead: new DataLoader((ids) => graph.activitiesByLeadIds(ids)),
-    designsByLead: new DataLoader((ids) => graph.designsByLeadIds(ids)),
-    proposalsByLead: new DataLoader((ids) => graph.proposalsByLeadIds(ids)),
-    decisionsByProposal: new DataLoader((ids) => graph.decisionsByProposalIds(ids)),
+    lead: new DataLoader((ids) => graph.leadsByIds(ids), { cache }),
+    activitiesByLead: new DataLoader((ids) => graph.activitiesByLeadIds(ids), { cache }),
+    designsByLead: new DataLoader((ids) => graph.designsByLeadIds(ids), { cache }),
+    proposalsByLead: new DataLoader((ids) => graph.proposalsByLeadIds(ids), { cache }),
+    decisionsByProposal: new DataLoader((ids) => graph.decisionsByProposalIds(ids), { cache }),
   };
 }

@@ -19,7 +19,7 @@ export interface Services {
 export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents = noDomainEvents): Services {
   return {
     apiKeys: new ApiKeyService(dataSource, clock),
-    leads: new LeadService(dataSource, clock),
+    leads: new LeadService(dataSource, clock, events),
     proposals: new ProposalService(dataSource, clock, events),
     leadGraph: new LeadGraphService(dataSource),
     privacy: new LeadPrivacyService(dataSource, clock, events),

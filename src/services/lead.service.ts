@@ -8,6 +8,7 @@ import { AppError, badUserInput } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { detectLanguage } from '../lib/detect-language.js';
 import { decodeCursor, encodeCursor, type Connection, pageSize } from './pagination.js';
+import { noDomainEvents, type DomainEvents } from './domain-events.js';
 
 export const LEAD_LIMITS = {
   name: 200,
@@ -97,6 +98,7 @@ export class LeadService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly events: DomainEvents = noDomainEvents,
   ) {}
 
   onLeadCreated(hook: LeadCreatedHook): void {
@@ -113,8 +115,9 @@ export class LeadService {
       const earlier = await this.findByIdempotencyKey(idempotencyKey, inputHash);
       if (earlier) return { lead: earlier, created: false };
     }
+    let result: SubmitLeadResult;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      result = await this.dataSource.transaction(async (manager) => {
         const duplicate = await this.findRecentDuplicate(manager, fields.email, fields.message);
         if (duplicate) {
           await manager.getRepository(LeadActivity).insert({
@@ -152,6 +155,9 @@ export class LeadService {
       }
       throw error;
     }
+    // After the commit, so a subscriber that loads the lead finds it.
+    if (result.created) await this.events.leadChanged(result.lead.id);
+    return result;
   }
 
   findById(id: string): Promise<Lead | null> {
