@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import './enums.js';
-import type { GraphQLSchema } from 'graphql';
+import { getNamedType, type GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
@@ -23,12 +23,16 @@ export function buildLeadpilotSchema(options: { emitSchemaFile?: string } = {}):
     // type-graphql still insists on one being configured, so it gets an unused in-memory one.
     pubSub: createPubSub(),
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
-    validateFn: (argValue, argType) => {
+    validateFn: (argValue, argType, resolverData) => {
       const schema = schemaFor(argType);
       // An omitted optional argument (a filter) has nothing to check.
       if (!schema || argValue === undefined || argValue === null) return;
       const parsed = schema.safeParse(argValue);
-      if (!parsed.success) throw badUserInput(parsed.error, ['input']);
+      // Name the argument in the path (input.email, filter.search): it is the one holding this value.
+      const { info } = resolverData;
+      const typeName = typeof argType === 'function' ? argType.name : '';
+      const argName = info.parentType.getFields()[info.fieldName]?.args.find((arg) => getNamedType(arg.type).name === typeName)?.name ?? 'input';
+      if (!parsed.success) throw badUserInput(parsed.error, [argName]);
     },
     emitSchemaFile: options.emitSchemaFile ? { path: options.emitSchemaFile, sortedSchema: false } : false,
   });

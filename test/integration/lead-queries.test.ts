@@ -63,7 +63,7 @@ describe(LeadResolver.name, () => {
     assert.match(unknownEnum.errors![0]!.message, /ASLEEP/);
     const oversized = await read(LEADS, { filter: { search: 'x'.repeat(201) } });
     assert.deepEqual(errorCodes(oversized), ['BAD_USER_INPUT']);
-    assert.match(oversized.errors![0]!.message, /search: at most 200/);
+    assert.match(oversized.errors![0]!.message, /^filter\.search: at most 200/);
     const inverted = await read(LEADS, { filter: { createdFrom: '2026-02-01T00:00:00Z', createdTo: '2026-01-01T00:00:00Z' } });
     assert.deepEqual(errorCodes(inverted), ['BAD_USER_INPUT']);
   });
