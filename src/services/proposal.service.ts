@@ -254,9 +254,9 @@ export class ProposalService {
         actor: who.actor,
       });
       return manager.getRepository(Proposal).findOneByOrFail({ id });
-    }).catch((error: unknown) => {
+    }).catch(async (error: unknown) => {
       // The unique index on approval_decisions(proposal_id) is the last line of defence.
-      if (isUniqueViolation(error)) throw conflict('Proposal', id, 'decided', action);
+      if (isUniqueViolation(error)) throw conflict('Proposal', id, (await this.findById(id))?.status ?? 'unknown', action);
       throw error;
     });
     await this.events.proposalChanged(id, result.status);
