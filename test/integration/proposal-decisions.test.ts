@@ -72,6 +72,15 @@ describe(ProposalService.name, () => {
     assert.match(response.errors![0]!.message, /APPROVED/);
   });
 
+  it('falls back on the unique index: a decision already on record makes another one a CONFLICT, changing nothing', async () => {
+    const proposal = await newProposal();
+    await rows(`INSERT INTO approval_decisions (proposal_id, decision, decided_by, channel) VALUES ($1, 'approved', 'slack:U1', 'slack')`, [proposal.id]);
+    const response = await graphql(server.graphqlUrl, APPROVE, { key: server.keys[Role.APPROVER], variables: { id: proposal.id } });
+    assert.deepEqual(errorCodes(response), ['CONFLICT']);
+    assert.equal(response.errors![0]!.extensions!.currentStatus, 'PENDING_APPROVAL');
+    assert.equal((await server.services.proposals.findById(proposal.id))!.status, ProposalStatus.PENDING_APPROVAL, 'the transition rolled back');
+  });
+
   it('refuses onBehalfOf from a key without delegate with FORBIDDEN, and records the person for a delegate', async () => {
     const proposal = await newProposal();
     const refused = await graphql(server.graphqlUrl, APPROVE, { key: server.keys[Role.APPROVER], variables: { id: proposal.id, onBehalfOf: 'slack:U123' } });
