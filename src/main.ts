@@ -4,6 +4,7 @@ import { migrateDatabase } from './database/migrate.js';
 import { openDatabase, type OpenDatabase } from './database/open-database.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
+import { createLivePubSub } from './pubsub/live-pubsub.js';
 import { createServer, type LeadpilotServer } from './server.js';
 import { makeServices } from './services/index.js';
 
@@ -54,7 +55,10 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     const applied = await migrateDatabase(database.dataSource);
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
-    const services = makeServices(database.dataSource, clock);
+    // Every role publishes (services change rows); only the api role has subscribers to serve.
+    const live = await createLivePubSub({ dataSource: database.dataSource, logger });
+    cleanups.push(() => live.close());
+    const services = makeServices(database.dataSource, clock, live);
     const generatedAdminKey = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
 
     for (const role of roles.filter((name) => ROLES_NOT_YET_BUILT.includes(name))) {
@@ -63,7 +67,7 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
 
     let graphqlUrl: string | undefined;
     if (roles.includes('api')) {
-      const server: LeadpilotServer = await createServer({ config, dataSource: database.dataSource, services, logger });
+      const server: LeadpilotServer = await createServer({ config, dataSource: database.dataSource, services, logger, live });
       cleanups.push(() => server.close());
       const port = await server.listen(config.http.port, config.http.host);
       graphqlUrl = `http://${config.http.host}:${port}/graphql`;

@@ -12,8 +12,13 @@ import type { Principal } from './auth/principal.js';
 import { pendingMigrations } from './database/migrate.js';
 import { AppError } from './errors.js';
 import { formatError, requestIdPlugin, toGraphQLError } from './graphql/format-error.js';
+import { operationLimits } from './graphql/operation-limits.js';
+import { createSubscriptionServer } from './graphql/subscription.server.js';
 import type { Logger } from './logger.js';
+import { createLiveFeed } from './pubsub/live-feed.js';
+import type { LivePubSub } from './pubsub/live-pubsub.js';
 import type { GraphQLContext } from './resolvers/context.js';
+import { createLoaders } from './resolvers/loaders.js';
 import { buildLeadpilotSchema } from './schema/build-schema.js';
 import type { Services } from './services/index.js';
 
@@ -22,6 +27,8 @@ export interface ServerDependencies {
   dataSource: DataSource;
   services: Services;
   logger: Logger;
+  /** This process's live events (the same object the services publish to). */
+  live: Pick<LivePubSub, 'subscribe'>;
   /** Built once per process; tests may pass their own. */
   schema?: GraphQLSchema;
 }
@@ -51,14 +58,24 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
   app.disable('x-powered-by');
   const httpServer = createHttpServer(app);
   const schema = deps.schema ?? (await buildLeadpilotSchema());
+  const limits = operationLimits(config.env);
+  const live = createLiveFeed(deps.live, dataSource, services);
 
+  // Before Apollo, so Apollo's drain (which closes the HTTP server) never waits on open sockets.
+  const subscriptions = createSubscriptionServer({ httpServer, schema, services, live, logger, limits });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    introspection: config.env !== 'production',
+    introspection: limits.introspection,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    validationRules: limits.validationRules,
     formatError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestIdPlugin],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      requestIdPlugin,
+      ...limits.apolloPlugins,
+      { serverWillStart: async () => ({ drainServer: () => subscriptions.close() }) },
+    ],
   });
   await apollo.start();
 
@@ -92,6 +109,8 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
         principal: await authenticate(req.headers.authorization, services),
         logger: req.log,
         services,
+        loaders: createLoaders(services),
+        live,
       }),
     }),
   );
@@ -115,6 +134,7 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
     close: async () => {
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
       await apollo.stop();
+      await subscriptions.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

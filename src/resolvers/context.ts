@@ -1,6 +1,8 @@
 import type { Logger } from '../logger.js';
 import type { Principal } from '../auth/principal.js';
+import type { LiveFeed } from '../pubsub/live-feed.js';
 import type { Services } from '../services/index.js';
+import type { Loaders } from './loaders.js';
 
 /** What every resolver receives: who is calling, the request's id and logger, and the services. */
 export interface GraphQLContext {
@@ -8,4 +10,8 @@ export interface GraphQLContext {
   readonly principal: Principal | undefined;
   readonly logger: Logger;
   readonly services: Services;
+  /** DataLoaders for nested fields, fresh per request (createLoaders). */
+  readonly loaders: Loaders;
+  /** Subscriptions' event streams (the same on both transports; only graphql-ws uses them). */
+  readonly live: LiveFeed;
 }

@@ -1,6 +1,6 @@
 import { Field, Float, InputType } from 'type-graphql';
-import { Language } from '../entities/enums.js';
-import { LEAD_LIMITS, submitLeadSchema } from '../services/lead.service.js';
+import { Language, LeadSource, LeadStatus, Priority } from '../entities/enums.js';
+import { LEAD_LIMITS, LEAD_SEARCH_MAX, leadFilterSchema, submitLeadSchema } from '../services/lead.service.js';
 import { ValidatedBy } from './validated-input.js';
 
 @ValidatedBy(submitLeadSchema.omit({ source: true }))
@@ -38,4 +38,26 @@ export class SubmitLeadInput {
     description: `At most ${LEAD_LIMITS.idempotencyKey} characters. The same key with the same input returns the same lead; with other input it is a CONFLICT.`,
   })
   idempotencyKey?: string | null;
+}
+
+@ValidatedBy(leadFilterSchema)
+@InputType({ description: 'Narrows a list of leads; every field given must match.' })
+export class LeadFilterInput {
+  @Field(() => LeadStatus, { nullable: true })
+  status?: LeadStatus | null;
+
+  @Field(() => Priority, { nullable: true })
+  priority?: Priority | null;
+
+  @Field(() => LeadSource, { nullable: true })
+  source?: LeadSource | null;
+
+  @Field(() => String, { nullable: true, description: `Text found in the name, company or e-mail (case-insensitive, taken literally), at most ${LEAD_SEARCH_MAX} characters.` })
+  search?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Created at or after this instant.' })
+  createdFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Created before this instant.' })
+  createdTo?: Date | null;
 }

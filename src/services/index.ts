@@ -1,17 +1,27 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../lib/clock.js';
 import { ApiKeyService } from './api-key.service.js';
+import { noDomainEvents, type DomainEvents } from './domain-events.js';
+import { LeadGraphService } from './lead-graph.service.js';
+import { LeadPrivacyService } from './lead-privacy.service.js';
 import { LeadService } from './lead.service.js';
+import { ProposalService } from './proposal.service.js';
 
 /** The domain services, built once per process and shared by every entry point. */
 export interface Services {
   readonly apiKeys: ApiKeyService;
   readonly leads: LeadService;
+  readonly proposals: ProposalService;
+  readonly leadGraph: LeadGraphService;
+  readonly privacy: LeadPrivacyService;
 }
 
-export function makeServices(dataSource: DataSource, clock: Clock): Services {
+export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents = noDomainEvents): Services {
   return {
     apiKeys: new ApiKeyService(dataSource, clock),
-    leads: new LeadService(dataSource, clock),
+    leads: new LeadService(dataSource, clock, events),
+    proposals: new ProposalService(dataSource, clock, events),
+    leadGraph: new LeadGraphService(dataSource),
+    privacy: new LeadPrivacyService(dataSource, clock, events),
   };
 }

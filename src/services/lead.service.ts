@@ -3,11 +3,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { Lead } from '../entities/lead.entity.js';
-import { Language, LeadSource, LeadStatus, enumValues } from '../entities/enums.js';
+import { Language, LeadSource, LeadStatus, Priority, enumValues } from '../entities/enums.js';
 import { AppError, badUserInput } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { detectLanguage } from '../lib/detect-language.js';
 import { decodeCursor, encodeCursor, type Connection, pageSize } from './pagination.js';
+import { noDomainEvents, type DomainEvents } from './domain-events.js';
 
 export const LEAD_LIMITS = {
   name: 200,
@@ -58,6 +59,27 @@ export const submitLeadSchema = z.object({
 
 export type SubmitLeadInput = z.input<typeof submitLeadSchema>;
 
+export const LEAD_SEARCH_MAX = 200;
+
+export const leadFilterSchema = z
+  .object({
+    status: z.enum(enumValues(LeadStatus)).nullish(),
+    priority: z.enum(enumValues(Priority)).nullish(),
+    source: z.enum(enumValues(LeadSource)).nullish(),
+    search: z.string().trim().max(LEAD_SEARCH_MAX, `at most ${LEAD_SEARCH_MAX} characters`).nullish(),
+    createdFrom: z.date().nullish(),
+    createdTo: z.date().nullish(),
+  })
+  .refine((filter) => !filter.createdFrom || !filter.createdTo || filter.createdFrom <= filter.createdTo, {
+    message: 'createdFrom must not be after createdTo',
+    path: ['createdFrom'],
+  });
+
+export type LeadFilter = z.input<typeof leadFilterSchema>;
+
+/** ILIKE treats % and _ as wildcards: a search for "50%" means the characters, not a pattern. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (match) => `\\${match}`);
+
 /** Submissions of the same e-mail and message within this window are one lead. */
 const DUPLICATE_WINDOW_MS = 24 * 3_600_000;
 
@@ -76,6 +98,7 @@ export class LeadService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly events: DomainEvents = noDomainEvents,
   ) {}
 
   onLeadCreated(hook: LeadCreatedHook): void {
@@ -92,8 +115,9 @@ export class LeadService {
       const earlier = await this.findByIdempotencyKey(idempotencyKey, inputHash);
       if (earlier) return { lead: earlier, created: false };
     }
+    let result: SubmitLeadResult;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      result = await this.dataSource.transaction(async (manager) => {
         const duplicate = await this.findRecentDuplicate(manager, fields.email, fields.message);
         if (duplicate) {
           await manager.getRepository(LeadActivity).insert({
@@ -131,6 +155,9 @@ export class LeadService {
       }
       throw error;
     }
+    // After the commit, so a subscriber that loads the lead finds it.
+    if (result.created) await this.events.leadChanged(result.lead.id);
+    return result;
   }
 
   findById(id: string): Promise<Lead | null> {
@@ -139,9 +166,24 @@ export class LeadService {
   }
 
   /** Newest first, ties broken by id; the cursor names the last row seen, so inserts never shift a page. */
-  async list(args: { first?: number | null; after?: string | null }): Promise<Connection<Lead>> {
+  async list(args: { first?: number | null; after?: string | null; filter?: LeadFilter | null }): Promise<Connection<Lead>> {
     const limit = pageSize(args.first);
     const query = this.dataSource.getRepository(Lead).createQueryBuilder('lead');
+    if (args.filter) {
+      const parsed = leadFilterSchema.safeParse(args.filter);
+      if (!parsed.success) throw badUserInput(parsed.error, ['filter']);
+      const filter = parsed.data;
+      if (filter.status) query.andWhere('lead.status = :status', { status: filter.status });
+      if (filter.priority) query.andWhere('lead.priority = :priority', { priority: filter.priority });
+      if (filter.source) query.andWhere('lead.source = :source', { source: filter.source });
+      if (filter.createdFrom) query.andWhere('lead.created_at >= :createdFrom', { createdFrom: filter.createdFrom });
+      if (filter.createdTo) query.andWhere('lead.created_at < :createdTo', { createdTo: filter.createdTo });
+      if (filter.search) {
+        query.andWhere("(lead.name ILIKE :search ESCAPE '\\' OR lead.company ILIKE :search ESCAPE '\\' OR lead.email ILIKE :search ESCAPE '\\')", {
+          search: `%${escapeLike(filter.search)}%`,
+        });
+      }
+    }
     const totalCount = await query.clone().getCount();
     if (args.after) {
       const afterId = decodeCursor(args.after);

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { makeDataSource } from '../../src/database/data-source.js';
 import { Role } from '../../src/entities/enums.js';
 import { createLogger } from '../../src/logger.js';
+import { createLivePubSub, type LivePubSub } from '../../src/pubsub/live-pubsub.js';
 import { createServer, type LeadpilotServer } from '../../src/server.js';
 import { makeServices, type Services } from '../../src/services/index.js';
 import { systemClock, type Clock } from '../../src/lib/clock.js';
@@ -13,6 +14,8 @@ export interface TestServer {
   readonly graphqlUrl: string;
   readonly dataSource: DataSource;
   readonly services: Services;
+  /** The live events the services publish to; specs may publish directly. */
+  readonly live: LivePubSub;
   readonly config: Config;
   /** A key for each role, created for this server. */
   readonly keys: Record<Role, string>;
@@ -26,10 +29,12 @@ export async function startTestServer(options: { env?: Record<string, string>; c
   const logger = createLogger({ level: config.logLevel });
   const dataSource = makeDataSource({ url: database.url, poolSize: 5 });
   await dataSource.initialize();
-  const services = makeServices(dataSource, options.clock ?? systemClock);
+  let live: LivePubSub | undefined;
   let server: LeadpilotServer | undefined;
   try {
-    server = await createServer({ config, dataSource, services, logger });
+    live = await createLivePubSub({ dataSource, logger });
+    const services = makeServices(dataSource, options.clock ?? systemClock, live);
+    server = await createServer({ config, dataSource, services, logger, live });
     const port = await server.listen(0, '127.0.0.1');
     const keys = {} as Record<Role, string>;
     for (const role of Object.values(Role)) {
@@ -41,16 +46,19 @@ export async function startTestServer(options: { env?: Record<string, string>; c
       graphqlUrl: `${url}/graphql`,
       dataSource,
       services,
+      live,
       config,
       keys,
       stop: async () => {
         await server?.close();
+        await live?.close();
         await dataSource.destroy();
         await database.drop();
       },
     };
   } catch (error) {
     await server?.close();
+    await live?.close();
     await dataSource.destroy();
     await database.drop();
     throw error;

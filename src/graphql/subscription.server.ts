@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { GraphQLError, specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Principal } from '../auth/principal.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { LiveFeed } from '../pubsub/live-feed.js';
+import type { GraphQLContext } from '../resolvers/context.js';
+import { createLoaders } from '../resolvers/loaders.js';
+import type { Services } from '../services/index.js';
+import { formatError, isInternal } from './format-error.js';
+import type { OperationLimits } from './operation-limits.js';
+
+/** DESIGN.md's close codes: no key is "unauthorized", a key we refuse is "forbidden". */
+export const CLOSE_NO_KEY = CloseCode.Unauthorized; // 4401
+export const CLOSE_BAD_KEY = CloseCode.Forbidden; // 4403
+
+// A type alias, not an interface: graphql-ws wants a Record here.
+type SocketExtra = {
+  principal?: Principal;
+  connectionId?: string;
+};
+
+export interface SubscriptionServer {
+  close(): Promise<void>;
+}
+
+/**
+ * graphql-ws on the HTTP server's /graphql. The key is checked once, at connection_init; each
+ * operation then gets a context like an HTTP request's, with the same validation rules (limits,
+ * no introspection in production) and the same error masking.
+ */
+export function createSubscriptionServer(options: {
+  httpServer: HttpServer;
+  schema: GraphQLSchema;
+  services: Services;
+  live: LiveFeed;
+  logger: Logger;
+  limits: OperationLimits;
+}): SubscriptionServer {
+  const { httpServer, schema, services, live, logger, limits } = options;
+  const webSocketServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const rules = [...specifiedRules, ...limits.validationRules];
+  const format = (error: GraphQLError, log: Logger) => {
+    if (isInternal(error)) log.error({ err: error.originalError ?? error }, 'internal error in a subscription');
+    return limits.maskSuggestions(formatError(error.toJSON(), error));
+  };
+
+  const cleanup = useServer<Record<string, unknown>, SocketExtra>(
+    {
+      schema,
+      validate: (validatedSchema, document) => validate(validatedSchema, document, rules),
+      onConnect: async (ctx) => {
+        const socketExtra = ctx.extra;
+        const header = ctx.connectionParams?.authorization;
+        if (typeof header !== 'string' || header.trim() === '') {
+          // graphql-ws closes with 4403 when onConnect returns false; "no key" is 4401, so close first.
+          socketExtra.socket.close(CLOSE_NO_KEY, 'Unauthorized: send connectionParams.authorization = "Bearer <api key>"');
+          return false;
+        }
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        try {
+          if (!match) return false;
+          socketExtra.principal = await services.apiKeys.authenticate(match[1]!);
+          socketExtra.connectionId = randomUUID();
+          return true;
+        } catch (error) {
+          if (error instanceof AppError) return false;
+          logger.error({ err: error }, 'could not check a WebSocket key');
+          throw error;
+        }
+      },
+      context: (ctx): GraphQLContext => {
+        const requestId = randomUUID();
+        return {
+          requestId,
+          principal: ctx.extra.principal,
+          logger: logger.child({ requestId, connectionId: ctx.extra.connectionId }),
+          services,
+          live,
+          loaders: createLoaders(services, { cache: false }),
+        };
+      },
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors?.length) return;
+        const log = (args.contextValue as GraphQLContext).logger;
+        return { ...result, errors: result.errors.map((error) => format(error, log)) } as unknown as ExecutionResult;
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error, logger)) as unknown as GraphQLError[],
+    },
+    webSocketServer,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    // Ends every open subscription with 1001 "Going away", then stops the WebSocket server; once.
+    close: () => (closing ??= Promise.resolve(cleanup.dispose())),
+  };
+}
