@@ -87,7 +87,12 @@ export function createSubscriptionServer(options: {
         const log = (args.contextValue as GraphQLContext).logger;
         return { ...result, errors: result.errors.map((error) => format(error, log)) } as unknown as ExecutionResult;
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error, logger)) as unknown as GraphQLError[],
+      // graphql-ws sends only request errors here (validation, no operation): name them like Apollo
+      // does, so formatError shows them instead of masking them as internal.
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) =>
+          limits.maskSuggestions({ ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }),
+        ) as unknown as GraphQLError[],
     },
     webSocketServer,
   );
