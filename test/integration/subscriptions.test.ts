@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
-import { Role } from '../../src/entities/enums.js';
+import { Language, PricingModel, ProposalStatus, Role } from '../../src/entities/enums.js';
+import { Proposal } from '../../src/entities/proposal.entity.js';
 import { createSubscriptionServer } from '../../src/graphql/subscription.server.js';
 import { graphql } from '../helpers/graphql.js';
 import { startServe, type ServeProcess } from '../helpers/process.js';
@@ -85,6 +86,50 @@ describe(createSubscriptionServer.name, () => {
     await server.live.leadChanged(id);
     await delay(500);
     assert.deepEqual(subscription.received.map((result) => result.data?.leadUpdated?.name), ['Only Me']);
+    await subscription.close();
+  });
+
+  it('sends proposalUpdated(status) for proposals that moved to that status, with the row as it is now', async () => {
+    const lead = await graphql(server.graphqlUrl, SUBMIT, {
+      key: server.keys[Role.INTEGRATION],
+      variables: { input: { name: 'Proposal Lead', email: 'proposal.lead@example.com', message: 'Priced work, please.' } },
+    });
+    // Proposals come from the agents issue; until then, a row written straight to the table.
+    const proposals = server.dataSource.getRepository(Proposal);
+    const proposal = await proposals.save(
+      proposals.create({
+        leadId: lead.data!.submitLead.id,
+        revision: 1,
+        language: Language.EN,
+        title: 'Web shop',
+        body: 'We build it.',
+        total: 12_000,
+        pricingModel: PricingModel.FIXED_PRICE,
+        status: ProposalStatus.PENDING_APPROVAL,
+      }),
+    );
+    const subscription = await subscribe(
+      server.graphqlUrl,
+      server.keys[Role.VIEWER],
+      `subscription { proposalUpdated(status: APPROVED) { id title status } }`,
+    );
+    await settle();
+    await server.live.proposalChanged(proposal.id, ProposalStatus.PENDING_APPROVAL);
+    await proposals.update(proposal.id, { status: ProposalStatus.APPROVED, title: 'Web shop, approved' });
+    await server.live.proposalChanged(proposal.id, ProposalStatus.APPROVED);
+    const event = await subscription.next();
+    assert.deepEqual(event.data, { proposalUpdated: { id: proposal.id, title: 'Web shop, approved', status: 'APPROVED' } });
+    await delay(300);
+    assert.equal(subscription.received.length, 1, 'the PENDING_APPROVAL event was not sent');
+    await subscription.close();
+  });
+
+  it('skips an event whose row is gone by the time it is loaded', async () => {
+    const subscription = await subscribe(server.graphqlUrl, server.keys[Role.VIEWER], LEAD_UPDATED);
+    await settle();
+    await server.live.leadChanged('99999999-9999-4999-8999-999999999999');
+    await delay(300);
+    assert.deepEqual(subscription.received, []);
     await subscription.close();
   });
 });
