@@ -8,7 +8,8 @@ import { createSubscriptionServer } from '../../src/graphql/subscription.server.
 import { graphql } from '../helpers/graphql.js';
 import { startServe, type ServeProcess } from '../helpers/process.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { closeCodeFor, subscribe } from '../helpers/subscriptions.js';
+import { closeCodeFor, subscribe, webSocketUrl } from '../helpers/subscriptions.js';
+import WebSocket from 'ws';
 
 const SUBMIT = `mutation ($input: SubmitLeadInput!) { submitLead(input: $input) { id } }`;
 const LEAD_UPDATED = `subscription ($id: ID) { leadUpdated(id: $id) { id name status } }`;
@@ -131,5 +132,20 @@ describe(createSubscriptionServer.name, () => {
     await delay(300);
     assert.deepEqual(subscription.received, []);
     await subscription.close();
+  });
+
+  it('ends open subscriptions with 1001 when the server stops', async () => {
+    const other = await startTestServer();
+    const socket = new WebSocket(webSocketUrl(other.graphqlUrl), 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${other.keys[Role.VIEWER]}` } }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { leadUpdated { id } }' } }));
+    await settle();
+    const started = Date.now();
+    await other.stop();
+    assert.equal(await closed, 1001);
+    assert.ok(Date.now() - started < 5_000, 'stopping does not wait for subscribers to leave');
   });
 });
