@@ -70,6 +70,10 @@ describe(createSubscriptionServer.name, () => {
     assert.equal(event.errors, undefined);
     assert.deepEqual(event.data, { leadUpdated: { id: submitted.data!.submitLead.id, name: 'Ada Cross', status: 'NEW' } });
     await subscription.close();
+
+    // Its listening connection is closed on the way out, or the process would not exit.
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0);
   });
 
   it('sends leadUpdated(id) only for that lead', async () => {
