@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { LiveFeed } from '../pubsub/live-feed.js';
+import { guardedLiveFeed, type LiveFeed } from '../pubsub/live-feed.js';
 import type { GraphQLContext } from '../resolvers/context.js';
 import type { Services } from '../services/index.js';
 import { formatError, isInternal } from './format-error.js';
@@ -21,6 +21,8 @@ export const CLOSE_BAD_KEY = CloseCode.Forbidden; // 4403
 type SocketExtra = {
   principal?: Principal;
   connectionId?: string;
+  /** This connection's feed, which re-checks the key before each event. */
+  live?: LiveFeed;
 };
 
 export interface SubscriptionServer {
@@ -63,8 +65,19 @@ export function createSubscriptionServer(options: {
         const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
         try {
           if (!match) return false;
-          socketExtra.principal = await services.apiKeys.authenticate(match[1]!);
+          const presented = match[1]!;
+          socketExtra.principal = await services.apiKeys.authenticate(presented);
           socketExtra.connectionId = randomUUID();
+          socketExtra.live = guardedLiveFeed(live, async () => {
+            try {
+              await services.apiKeys.authenticate(presented);
+              return true;
+            } catch (error) {
+              if (!(error instanceof AppError)) throw error;
+              socketExtra.socket.close(CLOSE_BAD_KEY, 'Forbidden: this API key is no longer valid');
+              return false;
+            }
+          });
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
@@ -79,7 +92,7 @@ export function createSubscriptionServer(options: {
           principal: ctx.extra.principal,
           logger: logger.child({ requestId, connectionId: ctx.extra.connectionId }),
           services,
-          live,
+          live: ctx.extra.live ?? live,
         };
       },
       onNext: (_ctx, _id, _payload, args, result) => {

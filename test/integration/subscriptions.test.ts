@@ -152,4 +152,24 @@ describe(createSubscriptionServer.name, () => {
     assert.equal(await closed, 1001);
     assert.ok(Date.now() - started < 5_000, 'stopping does not wait for subscribers to leave');
   });
+
+  it('closes with 4403 at the next event once the key has been revoked', async () => {
+    const { apiKey, key } = await server.services.apiKeys.create({ name: 'dashboard-to-revoke', role: Role.VIEWER });
+    const socket = new WebSocket(webSocketUrl(server.graphqlUrl), 'graphql-transport-ws');
+    const messages: string[] = [];
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.on('message', (data) => messages.push(String(data)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } }));
+    await delay(100);
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { leadUpdated { id name } }' } }));
+    await settle();
+    await server.services.apiKeys.revoke(apiKey.id);
+    await graphql(server.graphqlUrl, SUBMIT, {
+      key: server.keys[Role.INTEGRATION],
+      variables: { input: { name: 'After Revoke', email: 'after.revoke@example.com', message: 'Nobody should see me.' } },
+    });
+    assert.equal(await closed, 4403);
+    assert.ok(!messages.some((message) => message.includes('After Revoke')), 'the revoked key received nothing');
+  });
 });
