@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { GraphQLError, specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -11,7 +12,7 @@ import { guardedLiveFeed, type LiveFeed } from '../pubsub/live-feed.js';
 import type { GraphQLContext } from '../resolvers/context.js';
 import type { Services } from '../services/index.js';
 import { formatError, isInternal } from './format-error.js';
-import type { OperationLimits } from './operation-limits.js';
+import { LIMITS, type OperationLimits } from './operation-limits.js';
 
 /** DESIGN.md's close codes: no key is "unauthorized", a key we refuse is "forbidden". */
 export const CLOSE_NO_KEY = CloseCode.Unauthorized; // 4401
@@ -53,7 +54,21 @@ export function createSubscriptionServer(options: {
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
-      validate: (validatedSchema, document) => validate(validatedSchema, document, rules),
+      // Parsing and validation here rather than graphql-ws's defaults: a syntax error or an
+      // oversized document is answered as an error of that operation instead of closing the
+      // socket with 4500, and the token limit applies as on HTTP.
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = new MaxTokensParserWLexer(payload.query, { n: LIMITS.maxTokens }).parseDocument();
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          return [new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }));
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      },
       onConnect: async (ctx) => {
         const socketExtra = ctx.extra;
         const header = ctx.connectionParams?.authorization;
@@ -100,12 +115,9 @@ export function createSubscriptionServer(options: {
         const log = (args.contextValue as GraphQLContext).logger;
         return { ...result, errors: result.errors.map((error) => format(error, log)) } as unknown as ExecutionResult;
       },
-      // graphql-ws sends only request errors here (validation, no operation): name them like Apollo
-      // does, so formatError shows them instead of masking them as internal.
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) =>
-          limits.maskSuggestions({ ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }),
-        ) as unknown as GraphQLError[],
+      // Request errors (parse, validation: coded above) and errors a subscription's stream threw
+      // (uncoded: masked as internal and logged, unless they are our AppErrors).
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error, logger)) as unknown as GraphQLError[],
     },
     webSocketServer,
   );

@@ -12,6 +12,7 @@ import { subscribe } from '../helpers/subscriptions.js';
  */
 const DEPTH_BOMB = `{ __type(name: "Query") { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`;
 const ALIAS_BOMB = `{ ${Array.from({ length: LIMITS.maxAliases + 5 }, (_, index) => `a${index}: leads { totalCount }`).join(' ')} }`;
+const TOKEN_BOMB = `{ leads { ${'totalCount '.repeat(LIMITS.maxTokens + 100)}} }`;
 const INTROSPECTION = `{ __schema { queryType { name } } }`;
 
 /** Over WebSocket: the errors a one-shot operation ends with (graphql-ws also runs queries). */
@@ -56,6 +57,29 @@ describe(operationLimits.name, () => {
       const result = await overWebSocket(server, ALIAS_BOMB);
       assert.equal(result.data ?? undefined, undefined);
       assert.match(messages(result), /alias/i);
+    });
+
+    it('refuses a token bomb over HTTP', async () => {
+      const response = await graphql(server.graphqlUrl, TOKEN_BOMB, { key: server.keys[Role.VIEWER] });
+      assert.equal(response.data ?? undefined, undefined);
+      assert.match(messages(response), /token/i);
+    });
+
+    it('refuses a token bomb over WebSocket', async () => {
+      const result = await overWebSocket(server, TOKEN_BOMB);
+      assert.equal(result.data ?? undefined, undefined);
+      assert.match(messages(result), /token/i);
+    });
+
+    it('answers a syntax error over WebSocket as a GRAPHQL_PARSE_FAILED error of that operation', async () => {
+      const operation = await subscribe(server.graphqlUrl, server.keys[Role.VIEWER], '{ leads { totalCount ');
+      try {
+        const result = await operation.next();
+        assert.match(messages(result), /Syntax Error/);
+        assert.deepEqual(result.errors?.map((error) => (error as { extensions?: { code?: string } }).extensions?.code), ['GRAPHQL_PARSE_FAILED']);
+      } finally {
+        await operation.close();
+      }
     });
 
     it('answers ordinary operations on both transports', async () => {
