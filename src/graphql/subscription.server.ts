@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import { GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -45,10 +45,12 @@ export function createSubscriptionServer(options: {
 }): SubscriptionServer {
   const { httpServer, schema, services, live, logger, limits } = options;
   const webSocketServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const rules = [...specifiedRules, ...limits.validationRules];
-  const format = (error: GraphQLError, log: Logger) => {
-    if (isInternal(error)) log.error({ err: error.originalError ?? error }, 'internal error in a subscription');
-    return limits.maskSuggestions(formatError(error.toJSON(), error));
+  const rules = [...specifiedRules, ...limits.validationRules, ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  // Like HTTP: internals masked and logged in full, with a request id the client also gets.
+  const format = (error: GraphQLError, log: Logger, requestId: string) => {
+    if (isInternal(error)) log.error({ err: error.originalError ?? error, requestId }, 'internal error in a WebSocket operation');
+    const formatted = limits.maskSuggestions(formatError(error.toJSON(), error));
+    return { ...formatted, extensions: { ...formatted.extensions, requestId } };
   };
 
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
@@ -112,12 +114,16 @@ export function createSubscriptionServer(options: {
       },
       onNext: (_ctx, _id, _payload, args, result) => {
         if (!result.errors?.length) return;
-        const log = (args.contextValue as GraphQLContext).logger;
-        return { ...result, errors: result.errors.map((error) => format(error, log)) } as unknown as ExecutionResult;
+        const { logger: log, requestId } = args.contextValue as GraphQLContext;
+        return { ...result, errors: result.errors.map((error) => format(error, log, requestId)) } as unknown as ExecutionResult;
       },
       // Request errors (parse, validation: coded above) and errors a subscription's stream threw
       // (uncoded: masked as internal and logged, unless they are our AppErrors).
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error, logger)) as unknown as GraphQLError[],
+      onError: (ctx, _id, _payload, errors) => {
+        const requestId = randomUUID();
+        const log = logger.child({ requestId, connectionId: ctx.extra.connectionId });
+        return errors.map((error) => format(error, log, requestId)) as unknown as GraphQLError[];
+      },
     },
     webSocketServer,
   );
