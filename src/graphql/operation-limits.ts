@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { NoSchemaIntrospectionCustomRule, type GraphQLFormattedError, type ValidationRule } from 'graphql';
+import type { GraphQLFormattedError, ValidationRule } from 'graphql';
 
 /** Limits sized for our schema: the deepest honest query (lead → proposals → decisions …) is about 6. */
 export const LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5_000, maxDirectives: 50, maxTokens: 5_000 } as const;
@@ -10,7 +10,7 @@ export interface OperationLimits {
   readonly apolloPlugins: ApolloServerPlugin[];
   /** The same validation rules for both transports; armor does not reach graphql-ws by itself. */
   readonly validationRules: ValidationRule[];
-  /** Whether introspection is allowed (HTTP turns it off through Apollo's own option). */
+  /** Whether introspection is allowed (Apollo's own option on HTTP, a validation rule on WebSocket). */
   readonly introspection: boolean;
   /** graphql-ws has no plugin hook for messages; this masks suggestions in its errors. */
   maskSuggestions(error: GraphQLFormattedError): GraphQLFormattedError;
@@ -33,7 +33,7 @@ export function operationLimits(env: 'development' | 'production' | 'test'): Ope
   return {
     // armor's typings name Apollo's CommonJS build; the plugins are plain objects either way.
     apolloPlugins: armor.plugins as unknown as ApolloServerPlugin[],
-    validationRules: [...armor.validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])],
+    validationRules: armor.validationRules,
     introspection: !production,
     maskSuggestions: (error) => (production ? { ...error, message: error.message.replace(/ ?Did you mean ".+"\??/g, '') } : error),
   };

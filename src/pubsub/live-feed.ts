@@ -1,4 +1,4 @@
-import { filter, map, pipe } from '@graphql-yoga/subscription';
+import { filter, map, pipe, Repeater } from '@graphql-yoga/subscription';
 import type { DataSource } from 'typeorm';
 import { Lead } from '../entities/lead.entity.js';
 import { Proposal } from '../entities/proposal.entity.js';
@@ -34,5 +34,27 @@ export function createLiveFeed(pubsub: Pick<LivePubSub, 'subscribe'>, dataSource
         map((event) => dataSource.getRepository(Proposal).findOneBy({ id: event.id })),
         filter(present),
       ) as AsyncIterable<Proposal>,
+  };
+}
+
+/**
+ * The same feed, asking `allowed` before each event: a key revoked or expired while a dashboard is
+ * connected stops receiving at the next event (the caller closes the socket), not at reconnect.
+ */
+export function guardedLiveFeed(feed: LiveFeed, allowed: () => Promise<boolean>): LiveFeed {
+  const guard = <T>(source: AsyncIterable<T>): AsyncIterable<T> =>
+    new Repeater<T>(async (push, stop) => {
+      const iterator = source[Symbol.asyncIterator]();
+      void stop.then(() => iterator.return?.());
+      let latest: IteratorResult<T>;
+      while (!(latest = await iterator.next()).done) {
+        if (!(await allowed())) break;
+        await push(latest.value);
+      }
+      stop();
+    });
+  return {
+    leadUpdates: (id) => guard(feed.leadUpdates(id)),
+    proposalUpdates: (status) => guard(feed.proposalUpdates(status)),
   };
 }
