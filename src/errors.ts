@@ -48,3 +48,16 @@ export function badUserInput(error: ZodError, prefix: readonly (string | number)
 export function toError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new Error(typeof thrown === 'string' ? thrown : JSON.stringify(thrown));
 }
+
+// PostgreSQL aborts one of two transactions that deadlock (40P01) or cannot be serialised (40001):
+// for the caller that is a concurrent change, worth retrying, not a fault of ours.
+const CONCURRENCY_SQLSTATES = new Set(['40P01', '40001']);
+
+/** Turns a database concurrency abort into a CONFLICT; anything else is returned unchanged. */
+export function fromConcurrencyAbort(error: unknown): unknown {
+  const sqlState = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof sqlState === 'string' && CONCURRENCY_SQLSTATES.has(sqlState)) {
+    return new AppError('CONFLICT', 'Another change to the same record happened at the same moment. Read it again and retry.', { retryable: true });
+  }
+  return error;
+}

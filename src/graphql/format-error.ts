@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, HTTP_STATUS } from '../errors.js';
+import { AppError, fromConcurrencyAbort, HTTP_STATUS } from '../errors.js';
 import type { GraphQLContext } from '../resolvers/context.js';
 
 // Codes graphql-js and Apollo set themselves for bad requests; their messages are safe to show.
@@ -27,7 +27,7 @@ export const INTERNAL_MESSAGE = 'Something went wrong on our side. It has been l
  * own request errors pass; anything else becomes INTERNAL_SERVER_ERROR with no internals.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const original = fromConcurrencyAbort(unwrapResolverError(error));
   if (original instanceof AppError) {
     return {
       message: original.message,
@@ -46,7 +46,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 
 /** Whether an error is one we mask (and so must log in full). */
 export function isInternal(error: unknown): boolean {
-  const original = unwrapResolverError(error);
+  const original = fromConcurrencyAbort(unwrapResolverError(error));
   if (original instanceof AppError) return false;
   if (original instanceof GraphQLError) {
     const code = original.extensions?.code;
