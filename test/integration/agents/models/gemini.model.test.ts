@@ -3,8 +3,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { GeminiModel } from '../../../../src/agents/models/gemini.model.js';
-import { InvalidOutputError, ModelCallError, ModelError, RateLimitedError } from '../../../../src/agents/models/language-model.js';
+import { InvalidOutputError, ModelCallError, RateLimitedError } from '../../../../src/agents/models/language-model.js';
 import { FakeGeminiServer } from '../../../fakes/fake-gemini.server.js';
+import { modelFailure } from '../../../helpers/model-failure.js';
 
 const verdictSchema = z.object({
   reasoning: z.string(),
@@ -25,16 +26,6 @@ const request = {
   schemaName: 'verdict',
   temperature: 0.3,
 };
-
-async function failure(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe(GeminiModel.name, () => {
   const fake = new FakeGeminiServer();
@@ -84,7 +75,7 @@ describe(GeminiModel.name, () => {
   it('takes a daily quota for an exhausted quota, although Gemini adds a retry hint', async () => {
     fake.enqueue('quota_exhausted');
 
-    const error = await failure(model.generateObject(request));
+    const error = await modelFailure(model.generateObject(request));
 
     assert.equal(error.errorClass, 'quota_exhausted');
     assert.equal(error.retryable, false);
@@ -93,7 +84,7 @@ describe(GeminiModel.name, () => {
   it('takes a per-minute quota for a rate limit and reads its RetryInfo delay', async () => {
     fake.enqueue({ kind: 'rate_limited', retryAfterSeconds: 2 });
 
-    const error = await failure(model.generateObject(request));
+    const error = await modelFailure(model.generateObject(request));
 
     assert.ok(error instanceof RateLimitedError);
     assert.equal(error.retryAfterMs, 2_000);
@@ -103,7 +94,7 @@ describe(GeminiModel.name, () => {
     fake.enqueue('server_error', 'unavailable');
 
     for (const status of [500, 503]) {
-      const error = await failure(model.generateObject(request));
+      const error = await modelFailure(model.generateObject(request));
       assert.equal(error.errorClass, 'server_error');
       assert.equal(error.retryable, true);
       assert.equal((error as ModelCallError).status, status);
@@ -113,7 +104,7 @@ describe(GeminiModel.name, () => {
   it('aborts a request past its deadline: the server sees the connection closed', async () => {
     fake.enqueue('hang');
 
-    const error = await failure(model.generateObject({ ...request, timeoutMs: 200 }));
+    const error = await modelFailure(model.generateObject({ ...request, timeoutMs: 200 }));
 
     assert.equal(error.errorClass, 'timeout');
     await fake.waitForAbandoned(1);
@@ -122,8 +113,8 @@ describe(GeminiModel.name, () => {
   it('tells invalid JSON and a schema mismatch apart from each other', async () => {
     fake.enqueue('invalid_json', 'schema_mismatch');
 
-    const cutOff = await failure(model.generateObject(request));
-    const mismatch = await failure(model.generateObject(request));
+    const cutOff = await modelFailure(model.generateObject(request));
+    const mismatch = await modelFailure(model.generateObject(request));
 
     assert.ok(cutOff instanceof InvalidOutputError);
     assert.match(cutOff.message, /not valid JSON.*cut off/);
@@ -135,7 +126,7 @@ describe(GeminiModel.name, () => {
   it('reports an answer withheld for safety as refused', async () => {
     fake.enqueue('refusal');
 
-    const error = await failure(model.generateObject(request));
+    const error = await modelFailure(model.generateObject(request));
 
     assert.equal(error.errorClass, 'refused');
   });
@@ -144,7 +135,7 @@ describe(GeminiModel.name, () => {
     const secret = 'AIzaSECRETSECRETSECRET-4321';
     const wrong = new GeminiModel({ apiKey: secret, baseUrl: fake.baseUrl, model: 'gemini-2.5-flash', timeoutMs: 5_000 });
 
-    const error = await failure(wrong.generateObject(request));
+    const error = await modelFailure(wrong.generateObject(request));
 
     assert.equal(error.errorClass, 'unauthorized');
     assert.doesNotMatch(`${error.message} ${inspect(error, { depth: 10 })}`, /SECRET|4321/);
@@ -153,7 +144,7 @@ describe(GeminiModel.name, () => {
   it('calls an unknown model a bad request (404)', async () => {
     const unknown = new GeminiModel({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, model: 'gemini-0', timeoutMs: 5_000 });
 
-    const error = await failure(unknown.generateObject(request));
+    const error = await modelFailure(unknown.generateObject(request));
 
     assert.equal(error.errorClass, 'bad_request');
     assert.match(error.message, /not found for API version v1beta/);

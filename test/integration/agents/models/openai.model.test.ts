@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { z } from 'zod';
-import { InvalidOutputError, ModelCallError, ModelError, RateLimitedError } from '../../../../src/agents/models/language-model.js';
+import { InvalidOutputError, ModelCallError, RateLimitedError } from '../../../../src/agents/models/language-model.js';
 import { OpenAIModel } from '../../../../src/agents/models/openai.model.js';
 import { FakeOpenAIServer } from '../../../fakes/fake-openai.server.js';
+import { modelFailure } from '../../../helpers/model-failure.js';
 
 const verdictSchema = z.object({
   reasoning: z.string(),
@@ -21,16 +22,6 @@ const request = {
   schemaName: 'verdict',
   temperature: 0.2,
 };
-
-async function failure(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe(OpenAIModel.name, () => {
   const fake = new FakeOpenAIServer();
@@ -85,7 +76,7 @@ describe(OpenAIModel.name, () => {
   it('gets the 400 the real API gives a schema strict mode refuses, and calls it a bad request', async () => {
     const loose = z.object({ answer: z.string(), comment: z.string().optional() });
 
-    const error = await failure(model.generateObject({ ...request, schema: loose, schemaName: 'loose' }));
+    const error = await modelFailure(model.generateObject({ ...request, schema: loose, schemaName: 'loose' }));
 
     assert.equal(error.errorClass, 'bad_request');
     assert.equal(error.retryable, false);
@@ -96,7 +87,7 @@ describe(OpenAIModel.name, () => {
   it('takes a 429 with insufficient_quota for an exhausted quota, which is not retryable', async () => {
     fake.enqueue('quota_exhausted');
 
-    const error = await failure(model.generateObject(request));
+    const error = await modelFailure(model.generateObject(request));
 
     assert.equal(error.errorClass, 'quota_exhausted');
     assert.equal(error.retryable, false);
@@ -105,7 +96,7 @@ describe(OpenAIModel.name, () => {
   it('takes any other 429 for a rate limit and reads its Retry-After', async () => {
     fake.enqueue({ kind: 'rate_limited', retryAfterSeconds: 2 });
 
-    const error = await failure(model.generateObject(request));
+    const error = await modelFailure(model.generateObject(request));
 
     assert.ok(error instanceof RateLimitedError);
     assert.equal(error.retryable, true);
@@ -116,7 +107,7 @@ describe(OpenAIModel.name, () => {
     fake.enqueue('server_error', 'unavailable');
 
     for (const status of [500, 503]) {
-      const error = await failure(model.generateObject(request));
+      const error = await modelFailure(model.generateObject(request));
       assert.equal(error.errorClass, 'server_error');
       assert.equal(error.retryable, true);
       assert.equal((error as ModelCallError).status, status);
@@ -126,7 +117,7 @@ describe(OpenAIModel.name, () => {
   it('aborts a request past its deadline: the server sees the connection closed', async () => {
     fake.enqueue('hang');
 
-    const error = await failure(model.generateObject({ ...request, timeoutMs: 200 }));
+    const error = await modelFailure(model.generateObject({ ...request, timeoutMs: 200 }));
 
     assert.equal(error.errorClass, 'timeout');
     assert.equal(error.retryable, true);
@@ -138,7 +129,7 @@ describe(OpenAIModel.name, () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
 
-    const error = await failure(model.generateObject({ ...request, signal: controller.signal }));
+    const error = await modelFailure(model.generateObject({ ...request, signal: controller.signal }));
 
     assert.equal(error.errorClass, 'aborted');
     assert.equal(error.retryable, false);
@@ -147,7 +138,7 @@ describe(OpenAIModel.name, () => {
   it('tells an answer cut off mid-JSON apart, keeping the text and the tokens it cost', async () => {
     fake.enqueue('invalid_json');
 
-    const error = await failure(model.generateObject(request));
+    const error = await modelFailure(model.generateObject(request));
 
     assert.ok(error instanceof InvalidOutputError);
     assert.match(error.message, /not valid JSON.*cut off at the token limit/);
@@ -159,7 +150,7 @@ describe(OpenAIModel.name, () => {
   it('tells an answer that misses the schema apart, listing what is wrong', async () => {
     fake.enqueue({ kind: 'schema_mismatch', object: { reasoning: 'hm', verdict: 'maybe', score: 101, tags: [], note: null } });
 
-    const error = await failure(model.generateObject(request));
+    const error = await modelFailure(model.generateObject(request));
 
     assert.ok(error instanceof InvalidOutputError);
     assert.equal(error.retryable, false);
@@ -171,7 +162,7 @@ describe(OpenAIModel.name, () => {
   it('reports a refusal as refused', async () => {
     fake.enqueue('refusal');
 
-    const error = await failure(model.generateObject(request));
+    const error = await modelFailure(model.generateObject(request));
 
     assert.equal(error.errorClass, 'refused');
   });
@@ -180,7 +171,7 @@ describe(OpenAIModel.name, () => {
     const secret = 'sk-proj-SECRETSECRETSECRET-9876';
     const wrong = new OpenAIModel({ apiKey: secret, baseUrl: fake.baseUrl, model: 'gpt-4.1-mini', timeoutMs: 5_000 });
 
-    const error = await failure(wrong.generateObject(request));
+    const error = await modelFailure(wrong.generateObject(request));
 
     assert.equal(error.errorClass, 'unauthorized');
     const told = `${error.message} ${JSON.stringify(error.attempts)} ${inspect(error, { depth: 10 })}`;
@@ -195,7 +186,7 @@ describe(OpenAIModel.name, () => {
     await nowhere.close();
     const unreachable = new OpenAIModel({ apiKey: fake.apiKey, baseUrl, model: 'gpt-4.1-mini', timeoutMs: 5_000 });
 
-    const error = await failure(unreachable.generateObject(request));
+    const error = await modelFailure(unreachable.generateObject(request));
 
     assert.equal(error.errorClass, 'connection');
     assert.equal(error.retryable, true);
@@ -204,7 +195,7 @@ describe(OpenAIModel.name, () => {
   it('calls an unknown model a bad request (404)', async () => {
     const unknown = new OpenAIModel({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, model: 'gpt-0', timeoutMs: 5_000 });
 
-    const error = await failure(unknown.generateObject(request));
+    const error = await modelFailure(unknown.generateObject(request));
 
     assert.equal(error.errorClass, 'bad_request');
     assert.match(error.message, /does not exist/);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { z } from 'zod';
-import { ModelError, ModelRetryError } from '../../../../src/agents/models/language-model.js';
+import { ModelRetryError } from '../../../../src/agents/models/language-model.js';
 import { OpenAIModel } from '../../../../src/agents/models/openai.model.js';
 import { backoffDelay, withRetry } from '../../../../src/agents/models/with-retry.js';
 import { FakeOpenAIServer } from '../../../fakes/fake-openai.server.js';
 import { ScriptedLanguageModel } from '../../../fakes/scripted-language-model.js';
+import { modelFailure } from '../../../helpers/model-failure.js';
 
 const schema = z.object({ answer: z.string() });
 const request = {
@@ -16,16 +17,6 @@ const request = {
   offline: () => ({ answer: 'offline' }),
 };
 const fast = { initialDelayMs: 5, maxDelayMs: 20 };
-
-async function failure(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe(withRetry.name, () => {
   const fake = new FakeOpenAIServer();
@@ -67,7 +58,7 @@ describe(withRetry.name, () => {
   it('does not retry an exhausted quota', async () => {
     fake.enqueue('quota_exhausted');
 
-    const error = await failure(withRetry(openai, fast).generateObject(request));
+    const error = await modelFailure(withRetry(openai, fast).generateObject(request));
 
     assert.equal(error.errorClass, 'quota_exhausted');
     assert.equal(fake.requests.length, 1);
@@ -76,7 +67,7 @@ describe(withRetry.name, () => {
   it('does not retry a 400', async () => {
     const loose = z.object({ answer: z.string().optional() });
 
-    const error = await failure(withRetry(openai, fast).generateObject({ ...request, schema: loose }));
+    const error = await modelFailure(withRetry(openai, fast).generateObject({ ...request, schema: loose }));
 
     assert.equal(error.errorClass, 'bad_request');
     assert.equal(fake.requests.length, 1);
@@ -85,7 +76,7 @@ describe(withRetry.name, () => {
   it('does not retry a 401', async () => {
     const wrongKey = new OpenAIModel({ apiKey: 'sk-wrong-key-000000', baseUrl: fake.baseUrl, model: 'gpt-4.1-mini', timeoutMs: 5_000 });
 
-    const error = await failure(withRetry(wrongKey, fast).generateObject(request));
+    const error = await modelFailure(withRetry(wrongKey, fast).generateObject(request));
 
     assert.equal(error.errorClass, 'unauthorized');
     assert.equal(fake.requests.length, 1);
@@ -94,7 +85,7 @@ describe(withRetry.name, () => {
   it('does not retry an invalid answer: that is for the repair wrapper', async () => {
     fake.enqueue('invalid_json');
 
-    const error = await failure(withRetry(openai, fast).generateObject(request));
+    const error = await modelFailure(withRetry(openai, fast).generateObject(request));
 
     assert.equal(error.errorClass, 'invalid_output');
     assert.equal(fake.requests.length, 1);
@@ -113,7 +104,7 @@ describe(withRetry.name, () => {
   it('gives up after the last attempt with a retry error that keeps every attempt', async () => {
     fake.otherwise('server_error');
 
-    const error = await failure(withRetry(openai, { ...fast, maxAttempts: 3 }).generateObject(request));
+    const error = await modelFailure(withRetry(openai, { ...fast, maxAttempts: 3 }).generateObject(request));
 
     assert.ok(error instanceof ModelRetryError);
     assert.equal(error.reason, 'attempts_exhausted');
@@ -128,7 +119,7 @@ describe(withRetry.name, () => {
     fake.enqueue({ kind: 'rate_limited', retryAfterSeconds: 60 });
     const started = performance.now();
 
-    const error = await failure(withRetry(openai, { ...fast, maxRetryAfterMs: 10_000 }).generateObject(request));
+    const error = await modelFailure(withRetry(openai, { ...fast, maxRetryAfterMs: 10_000 }).generateObject(request));
 
     assert.equal(error.errorClass, 'rate_limited');
     assert.equal(fake.requests.length, 1);
@@ -138,7 +129,7 @@ describe(withRetry.name, () => {
   it('stops retrying once the time budget would be exceeded', async () => {
     const model = new ScriptedLanguageModel('stub', [{ errorClass: 'rate_limited', retryAfterMs: 500 }]);
 
-    const error = await failure(withRetry(model, { ...fast, maxElapsedMs: 100 }).generateObject(request));
+    const error = await modelFailure(withRetry(model, { ...fast, maxElapsedMs: 100 }).generateObject(request));
 
     assert.equal(error.errorClass, 'rate_limited');
     assert.equal(model.calls, 1);
@@ -150,7 +141,7 @@ describe(withRetry.name, () => {
     setTimeout(() => controller.abort(), 50);
     const started = performance.now();
 
-    const error = await failure(withRetry(model, fast).generateObject({ ...request, signal: controller.signal }));
+    const error = await modelFailure(withRetry(model, fast).generateObject({ ...request, signal: controller.signal }));
 
     assert.equal(error.errorClass, 'aborted');
     assert.equal(model.calls, 1);
