@@ -2,6 +2,7 @@ import { ApiError, GoogleGenAI, type GenerateContentResponse } from '@google/gen
 import type { z } from 'zod';
 import { classifyStatus, describeCause, isAbortError, isConnectionFailure, parseProtobufDuration, startAttemptSignal } from './http-attempt.js';
 import {
+  answeredOnFirstAttempt,
   InvalidOutputError,
   ModelCallError,
   RateLimitedError,
@@ -97,14 +98,7 @@ export class GeminiModel implements LanguageModel {
       const truncated = finishReason === 'MAX_TOKENS' ? ' (cut off at the token limit)' : '';
       throw new InvalidOutputError(`gemini: ${parsed.problem}${truncated}`, text, parsed.issues, callInfo);
     }
-    return {
-      object: parsed.object,
-      usage,
-      latencyMs,
-      provider: this.provider,
-      model,
-      attempts: [{ provider: this.provider, model, errorClass: null, message: null, latencyMs, usage }],
-    };
+    return answeredOnFirstAttempt({ object: parsed.object, provider: this.provider, model, usage, latencyMs });
   }
 
   private toCallError(error: unknown, latencyMs: number, timedOut: boolean, callerSignal: AbortSignal | undefined): ModelCallError {

@@ -54,6 +54,12 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
 }
 
+/** The result of a single attempt that answered: it is its own only attempt. */
+export function answeredOnFirstAttempt<T>(answer: { object: T; provider: string; model: string; usage: TokenUsage; latencyMs: number }): GenerateObjectResult<T> {
+  const { object, provider, model, usage, latencyMs } = answer;
+  return { object, usage, latencyMs, provider, model, attempts: [{ provider, model, errorClass: null, message: null, latencyMs, usage }] };
+}
+
 /**
  * A success that came after failed attempts (a retry, a fallback) reports every attempt, their
  * summed tokens, and the latency of the whole call.

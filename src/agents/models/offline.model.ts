@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  answeredOnFirstAttempt,
   ModelCallError,
   NO_USAGE,
   type GenerateObjectRequest,
@@ -46,14 +47,6 @@ export class OfflineModel implements LanguageModel {
         info(),
       );
     }
-    const latencyMs = elapsed();
-    return {
-      object: parsed.data as z.output<S>,
-      usage: NO_USAGE,
-      latencyMs,
-      provider: this.provider,
-      model: this.model,
-      attempts: [{ provider: this.provider, model: this.model, errorClass: null, message: null, latencyMs, usage: NO_USAGE }],
-    };
+    return answeredOnFirstAttempt({ object: parsed.data as z.output<S>, provider: this.provider, model: this.model, usage: NO_USAGE, latencyMs: elapsed() });
   }
 }

@@ -2,6 +2,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { z } from 'zod';
 import { classifyStatus, describeCause, isAbortError, isConnectionFailure, parseRetryAfter, startAttemptSignal } from './http-attempt.js';
 import {
+  answeredOnFirstAttempt,
   InvalidOutputError,
   ModelCallError,
   RateLimitedError,
@@ -91,14 +92,7 @@ export class OpenAIModel implements LanguageModel {
       const truncated = choice?.finish_reason === 'length' ? ' (cut off at the token limit)' : '';
       throw new InvalidOutputError(`openai: ${parsed.problem}${truncated}`, text, parsed.issues, callInfo);
     }
-    return {
-      object: parsed.object,
-      usage,
-      latencyMs,
-      provider: this.provider,
-      model,
-      attempts: [{ provider: this.provider, model, errorClass: null, message: null, latencyMs, usage }],
-    };
+    return answeredOnFirstAttempt({ object: parsed.object, provider: this.provider, model, usage, latencyMs });
   }
 
   private toCallError(error: unknown, latencyMs: number, timedOut: boolean, callerSignal: AbortSignal | undefined): ModelCallError {
