@@ -71,6 +71,8 @@ const agencyConfigSchema = z
         /** The rate card role that does each component's work; unlisted components go to defaultRole. */
         componentRoles: z.record(id, id).default({}),
         defaultRole: id,
+        /** The technologies the agency uses for each component, for the design's stack. */
+        componentStack: z.record(id, z.array(text)).default({}),
         /** Project management and QA on top of the component work, as shares of it (0.1 = 10 %). */
         projectManagement: z.strictObject({ share: z.number().min(0).max(1), role: id }).nullable().default(null),
         qualityAssurance: z.strictObject({ share: z.number().min(0).max(1), role: id }).nullable().default(null),
@@ -123,6 +125,7 @@ const agencyConfigSchema = z
           component(key, ['componentRoles', key]);
           role(value, ['componentRoles', key]);
         }
+        for (const key of Object.keys((delivery.componentStack ?? {}) as Record<string, unknown>)) component(key, ['componentStack', key]);
         for (const list of ['baselineComponents', 'extensionComponents'] as const) {
           if (Array.isArray(delivery[list])) delivery[list].forEach((value: unknown, index: number) => component(value, [list, index]));
         }

@@ -36,3 +36,27 @@ export function formatMoney(agency: AgencyConfig, amount: number, language: Agen
 
 /** Rounds to half days: 0.5, 1, 1.5 … */
 export const halfDays = (days: number) => Math.round(days * 2) / 2;
+
+/** The rate card role doing a component's work: the delivery section's choice, else its default, else the first role. */
+export function componentRole(agency: AgencyConfig, componentId: string): AgencyConfig['rateCard'][number] {
+  const roleId = agency.delivery?.componentRoles[componentId] ?? agency.delivery?.defaultRole;
+  return agency.rateCard.find((role) => role.id === roleId) ?? agency.rateCard[0]!;
+}
+
+/** The expected cost of a set of components: mid effort × day rate, plus the management and QA shares. */
+export function expectedComponentCost(agency: AgencyConfig, componentIds: readonly string[]): { days: number; cost: number } {
+  let days = 0;
+  let cost = 0;
+  for (const component of agency.components.filter((entry) => componentIds.includes(entry.id))) {
+    const mid = (component.effortDays.min + component.effortDays.max) / 2;
+    days += mid;
+    cost += mid * componentRole(agency, component.id).dayRate;
+  }
+  for (const extra of [agency.delivery?.projectManagement, agency.delivery?.qualityAssurance]) {
+    if (!extra) continue;
+    const rate = agency.rateCard.find((role) => role.id === extra.role)?.dayRate ?? 0;
+    cost += days * extra.share * rate;
+    days += days * extra.share;
+  }
+  return { days, cost };
+}
