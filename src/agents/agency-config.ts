@@ -56,6 +56,30 @@ const agencyConfigSchema = z
       offered: z.array(service).min(1, 'expected at least one service'),
       notOffered: z.array(service),
     }),
+    /**
+     * How the agency delivers and prices a project, read by the architect, estimator and pricing
+     * agents. Optional, so that older files stay valid: without it no baseline components, no
+     * management or QA share, each component on the first role of the rate card, and fixed prices
+     * never offered.
+     */
+    delivery: z
+      .strictObject({
+        /** Components every design includes, whatever the lead names (e.g. a discovery workshop). */
+        baselineComponents: z.array(id).default([]),
+        /** Components that make a design more robust or scalable: the extended alternative adds them. */
+        extensionComponents: z.array(id).default([]),
+        /** The rate card role that does each component's work; unlisted components go to defaultRole. */
+        componentRoles: z.record(id, id).default({}),
+        defaultRole: id,
+        /** The technologies the agency uses for each component, for the design's stack. */
+        componentStack: z.record(id, z.array(text)).default({}),
+        /** Project management and QA on top of the component work, as shares of it (0.1 = 10 %). */
+        projectManagement: z.strictObject({ share: z.number().min(0).max(1), role: id }).nullable().default(null),
+        qualityAssurance: z.strictObject({ share: z.number().min(0).max(1), role: id }).nullable().default(null),
+        /** A fixed price is offered when the requirements are clear and the total is at most this; else time and materials. */
+        fixedPriceMaxTotal: z.number().nonnegative('expected zero or more'),
+      })
+      .optional(),
   })
   .superRefine(
     (parsed, context) => {
@@ -84,6 +108,28 @@ const agencyConfigSchema = z
           context.addIssue({ code: 'custom', message: 'must lie between pricing.minTotal and pricing.maxTotal', path: ['minimumProjectSize'] });
         }
       }
+      const delivery = config['delivery'];
+      if (delivery && typeof delivery === 'object') {
+        const roles = new Set((Array.isArray(config['rateCard']) ? config['rateCard'] : []).map((role: { id?: unknown }) => role?.id));
+        const components = new Set((Array.isArray(config['components']) ? config['components'] : []).map((component: { id?: unknown }) => component?.id));
+        const role = (value: unknown, path: PropertyKey[]) => {
+          if (typeof value === 'string' && !roles.has(value)) context.addIssue({ code: 'custom', message: `"${value}" is not a role of the rate card`, path: ['delivery', ...path] });
+        };
+        const component = (value: unknown, path: PropertyKey[]) => {
+          if (typeof value === 'string' && !components.has(value)) context.addIssue({ code: 'custom', message: `"${value}" is not a component of the catalogue`, path: ['delivery', ...path] });
+        };
+        role(delivery.defaultRole, ['defaultRole']);
+        role(delivery.projectManagement?.role, ['projectManagement', 'role']);
+        role(delivery.qualityAssurance?.role, ['qualityAssurance', 'role']);
+        for (const [key, value] of Object.entries((delivery.componentRoles ?? {}) as Record<string, unknown>)) {
+          component(key, ['componentRoles', key]);
+          role(value, ['componentRoles', key]);
+        }
+        for (const key of Object.keys((delivery.componentStack ?? {}) as Record<string, unknown>)) component(key, ['componentStack', key]);
+        for (const list of ['baselineComponents', 'extensionComponents'] as const) {
+          if (Array.isArray(delivery[list])) delivery[list].forEach((value: unknown, index: number) => component(value, [list, index]));
+        }
+      }
       const offered = Array.isArray(config['services']?.offered) ? config['services'].offered : [];
       const notOffered = Array.isArray(config['services']?.notOffered) ? config['services'].notOffered : [];
       const offeredIds = new Set(offered.map((service: { id?: unknown }) => service?.id));
@@ -99,6 +145,7 @@ const agencyConfigSchema = z
 export type AgencyConfig = z.output<typeof agencyConfigSchema>;
 export type AgencyService = AgencyConfig['services']['offered'][number];
 export type AgencyComponent = AgencyConfig['components'][number];
+export type AgencyDelivery = NonNullable<AgencyConfig['delivery']>;
 
 export class AgencyConfigError extends Error {
   readonly code = 'AGENCY_CONFIG_INVALID';

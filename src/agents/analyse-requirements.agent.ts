@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchema } from './agent-support.js';
+import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
+import { parseBudget } from './budget-parser.js';
+import { matchCatalogue, normalizeText } from './keyword-matcher.js';
+import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
+
+/**
+ * The requirements analyst: from the lead, the list of requirements (each tied to components of
+ * the agency's catalogue) and the open questions to ask. Strategy: chain of thought, the reasoning
+ * written first and kept internal. Offline: the catalogue's keywords find the components, the
+ * order of first mention gives the priority, and the gaps (budget, timeline, scope) the questions.
+ */
+
+export const ANALYSE_REQUIREMENTS_AGENT = { agent: 'requirements-analyst', strategy: 'chain-of-thought' } as const;
+export const ANALYSE_REQUIREMENTS_PROMPT_VERSION = 'analyse-requirements/v1';
+
+export const analyseRequirementsInputSchema = z.object({
+  name: z.string().nullable(),
+  company: z.string().nullable(),
+  /** Untrusted text written by whoever filled in the form. */
+  message: z.string(),
+  budget: z.union([z.number(), z.string()]).nullable(),
+  timeline: z.string().nullable(),
+  language: leadLanguageSchema,
+});
+export type AnalyseRequirementsInput = z.input<typeof analyseRequirementsInputSchema>;
+
+export const REQUIREMENT_PRIORITIES = ['must', 'should', 'could'] as const;
+
+const requirementsObject = z.object({
+  reasoning: z.string().min(1).describe('Your step-by-step thinking, written first: what is asked, which catalogue components it needs, what matters most, what is missing. Internal only.'),
+  requirements: z
+    .array(
+      z.object({
+        id: z.string().regex(/^REQ-\d+$/).describe('REQ-1, REQ-2, … in order.'),
+        title: z.string().min(1).describe("A short title in the lead's language."),
+        detail: z.string().min(1).describe("One or two sentences in the lead's language: what is needed and why."),
+        priority: z.enum(REQUIREMENT_PRIORITIES).describe('must: named as essential; should: wanted; could: a nice-to-have.'),
+        componentIds: z.array(z.string()).describe('Ids of the catalogue components that deliver it.'),
+      }),
+    )
+    .describe('What the lead needs, most important first.'),
+  openQuestions: z.array(z.string().min(1)).max(8).describe("Questions for the lead, in the lead's language, about what is missing to scope and price it."),
+});
+
+/** The output schema, with the component ids of this agency's catalogue. */
+export function requirementsSchema(agency: AgencyConfig) {
+  const ids = agency.components.map((component) => component.id) as [string, ...string[]];
+  const item = requirementsObject.shape.requirements.element;
+  return requirementsObject
+    .extend({ requirements: z.array(item.extend({ componentIds: z.array(z.enum(ids)).describe(item.shape.componentIds.description ?? '') })).describe(requirementsObject.shape.requirements.description ?? '') })
+    .superRefine((value, context) => {
+      const seen = new Set<string>();
+      value.requirements.forEach((requirement, index) => {
+        if (seen.has(requirement.id)) context.addIssue({ code: 'custom', path: ['requirements', index, 'id'], message: `duplicate id ${requirement.id}` });
+        seen.add(requirement.id);
+      });
+    });
+}
+export type Requirements = z.output<typeof requirementsObject>;
+export type Requirement = Requirements['requirements'][number];
+
+export function buildAnalyseRequirementsPrompt(input: z.output<typeof analyseRequirementsInputSchema>, agency: AgencyConfig): { system: string; messages: ChatMessage[] } {
+  const language = agencyLanguage(input.language);
+  const system = [
+    `You are the requirements analyst of ${agency.name}, a software development agency.`,
+    '',
+    'The component catalogue (componentIds uses these ids):',
+    ...agency.components.map((component) => `- ${component.id}: ${component.name.en}`),
+    '',
+    'Think step by step and write that thinking into "reasoning" first:',
+    '1. What does the lead want built, for whom, and why?',
+    '2. Split it into requirements; tie each to the catalogue components that deliver it.',
+    '3. Prioritise: must for what the lead names as essential or first, should for what is wanted, could for nice-to-haves.',
+    '4. What is missing to scope and price it (budget, timeline, users, existing systems, data)? Ask it as open questions.',
+    `Write titles, details and questions in the lead's language (${language}).`,
+    '',
+    ...DATA_NOT_INSTRUCTIONS,
+    'The lead is given as JSON between <lead> and </lead>.',
+  ].join('\n');
+  const lead = delimitedData('lead', { name: input.name, company: input.company, language: input.language, budget: input.budget, timeline: input.timeline, message: input.message });
+  return { system, messages: [{ role: 'user', content: `Analyse the requirements of this lead.\n${lead}` }] };
+}
+
+/** Runs the agent through the model layer; the offline provider answers with `analyseRequirementsOffline`. */
+export async function analyseRequirements(
+  model: LanguageModel,
+  input: AnalyseRequirementsInput,
+  agency: AgencyConfig,
+  run: { leadId?: string | null; promptVersion?: string; signal?: AbortSignal } = {},
+): Promise<GenerateObjectResult<Requirements>> {
+  const lead = analyseRequirementsInputSchema.parse(input);
+  return model.generateObject({
+    ...buildAnalyseRequirementsPrompt(lead, agency),
+    schema: requirementsSchema(agency),
+    schemaName: 'requirements_analysis',
+    temperature: 0.2,
+    signal: run.signal,
+    offline: () => analyseRequirementsOffline(lead, agency),
+    run: { ...ANALYSE_REQUIREMENTS_AGENT, promptVersion: run.promptVersion ?? ANALYSE_REQUIREMENTS_PROMPT_VERSION, leadId: run.leadId ?? null },
+  });
+}
+
+const QUOTE: Record<AgencyLanguage, (text: string) => string> = { de: (t) => `„${t}“`, en: (t) => `“${t}”`, fr: (t) => `« ${t} »`, es: (t) => `«${t}»` };
+
+const TEXT: Record<AgencyLanguage, {
+  detail: (name: string, keywords: string) => string;
+  scope: (names: string) => string;
+  scopeTitle: string;
+  budget: string;
+  timeline: string;
+  essentials: string;
+  users: string;
+  systemsGeneric: string;
+}> = {
+  de: {
+    detail: (name, keywords) => `${name} wie in der Anfrage beschrieben (${keywords}). Umfang und Details stimmen wir im Workshop ab.`,
+    scope: (names) => `Die Anfrage nennt noch keine konkreten Funktionen. Wir klären Ziele und Umfang gemeinsam${names ? ` (${names})` : ''}.`,
+    scopeTitle: 'Ziele und Umfang klären',
+    budget: 'Welches Budget ist für das Projekt vorgesehen?',
+    timeline: 'Bis wann soll die erste Version live gehen, und gibt es feste Termine?',
+    essentials: 'Welche Funktionen sind für die erste Version unverzichtbar, welche können später folgen?',
+    users: 'Wie viele Nutzerinnen und Nutzer erwarten Sie, und welche Rollen und Berechtigungen brauchen sie?',
+    systemsGeneric: 'Gibt es bestehende Systeme oder Daten, die angebunden oder übernommen werden müssen?',
+  },
+  en: {
+    detail: (name, keywords) => `${name} as described in the request (${keywords}). We will confirm scope and details in the workshop.`,
+    scope: (names) => `The request does not name concrete features yet. We will clarify goals and scope together${names ? ` (${names})` : ''}.`,
+    scopeTitle: 'Clarify goals and scope',
+    budget: 'What budget have you set aside for the project?',
+    timeline: 'When should the first version go live, and are there fixed dates?',
+    essentials: 'Which features are essential for the first version, and which can follow later?',
+    users: 'How many users do you expect, and which roles and permissions do they need?',
+    systemsGeneric: 'Are there existing systems or data that must be connected or migrated?',
+  },
+  fr: {
+    detail: (name, keywords) => `${name}, comme décrit dans la demande (${keywords}). Nous confirmerons le périmètre et les détails lors de l'atelier.`,
+    scope: (names) => `La demande ne cite pas encore de fonctionnalités concrètes. Nous clarifierons ensemble les objectifs et le périmètre${names ? ` (${names})` : ''}.`,
+    scopeTitle: 'Clarifier les objectifs et le périmètre',
+    budget: 'Quel budget avez-vous prévu pour le projet ?',
+    timeline: 'Quand la première version doit-elle être en ligne, et y a-t-il des dates fixes ?',
+    essentials: 'Quelles fonctionnalités sont indispensables pour la première version, et lesquelles peuvent suivre ?',
+    users: "Combien d'utilisateurs prévoyez-vous, et de quels rôles et droits ont-ils besoin ?",
+    systemsGeneric: 'Existe-t-il des systèmes ou des données à connecter ou à reprendre ?',
+  },
+  es: {
+    detail: (name, keywords) => `${name}, tal como se describe en la solicitud (${keywords}). Confirmaremos el alcance y los detalles en el taller.`,
+    scope: (names) => `La solicitud aún no nombra funciones concretas. Aclararemos juntos los objetivos y el alcance${names ? ` (${names})` : ''}.`,
+    scopeTitle: 'Aclarar objetivos y alcance',
+    budget: '¿Qué presupuesto tienen previsto para el proyecto?',
+    timeline: '¿Cuándo debe estar en marcha la primera versión y hay fechas fijas?',
+    essentials: '¿Qué funciones son imprescindibles para la primera versión y cuáles pueden llegar después?',
+    users: '¿Cuántos usuarios esperan y qué roles y permisos necesitan?',
+    systemsGeneric: '¿Hay sistemas o datos existentes que deban conectarse o migrarse?',
+  },
+};
+
+/**
+ * The deterministic analysis. Each catalogue component the message names is one requirement,
+ * in the order of first mention. Priority: what is named with several keywords, or among the
+ * first three-fifths of what is named, is a must; the rest should, and with five or more the last
+ * fifth could. Nothing the message asks of its reader is acted on; only catalogue keywords are
+ * quoted back.
+ */
+export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agency: AgencyConfig): Requirements {
+  const lead = analyseRequirementsInputSchema.parse(input);
+  const language = agencyLanguage(lead.language);
+  const text = TEXT[language];
+  const normalized = normalizeText(lead.message);
+  const allKeywords = (component: AgencyComponent) => Object.values(component.keywords).flat();
+  const matches = matchCatalogue(normalized, agency.components, allKeywords)
+    .map((match) => ({ ...match, first: Math.min(...match.keywords.map((keyword) => normalized.indexOf(normalizeText(keyword))).filter((index) => index >= 0)) }))
+    .sort((a, b) => a.first - b.first);
+  const count = matches.length;
+  const mustCount = Math.max(1, Math.ceil(count * 0.6));
+  const couldFrom = count >= 5 ? count - Math.floor(count / 5) : count;
+  const requirements: Requirement[] = matches.map((match, index) => ({
+    id: `REQ-${index + 1}`,
+    title: match.entry.name[language],
+    detail: text.detail(match.entry.name[language], match.keywords.map((keyword) => QUOTE[language](keyword)).join(', ')),
+    priority: match.keywords.length >= 2 || index < mustCount ? 'must' : index >= couldFrom ? 'could' : 'should',
+    componentIds: [match.entry.id],
+  }));
+  const baseline = (agency.delivery?.baselineComponents ?? []).flatMap((id) => agency.components.filter((component) => component.id === id));
+  if (requirements.length === 0) {
+    requirements.push({
+      id: 'REQ-1',
+      title: text.scopeTitle,
+      detail: text.scope(baseline.map((component) => component.name[language]).join(', ')),
+      priority: 'must',
+      componentIds: baseline.map((component) => component.id),
+    });
+  }
+
+  const budget = parseBudget(lead.budget, 'field') ?? parseBudget(lead.message, 'message');
+  const openQuestions: string[] = [];
+  if (count < 2) openQuestions.push(text.essentials);
+  openQuestions.push(text.users);
+  openQuestions.push(text.systemsGeneric);
+  if (!lead.timeline?.trim()) openQuestions.push(text.timeline);
+  if (budget === null) openQuestions.push(text.budget);
+
+  const steps = [
+    `Need: ${count} catalogue component(s) named${count > 0 ? `: ${matches.map((match) => match.entry.id).join(', ')}` : '; the scope must be clarified first'}.`,
+    `Priorities: ${requirements.map((requirement) => `${requirement.id} ${requirement.priority}`).join(', ')} (order of first mention, several keywords make a must).`,
+    `Gaps: ${[budget === null ? 'budget' : null, lead.timeline?.trim() ? null : 'timeline', count < 2 ? 'scope' : null].filter(Boolean).join(', ') || 'none beyond users and existing systems'}.`,
+  ];
+  return { reasoning: steps.map((step, index) => `${index + 1}. ${step}`).join('\n'), requirements, openQuestions };
+}
