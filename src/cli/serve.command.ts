@@ -9,9 +9,21 @@ const SHUTDOWN_GRACE_MS = 20_000;
 export async function runServeCommand(config: Config, logger: Logger, roles: ServerRoleName[]): Promise<number> {
   // Listen before anything starts: a signal during start-up must still end in an orderly stop,
   // and one that arrives right after we announce the URL must not kill us mid-way.
+  // The listeners stay for the whole run: a repeated signal (npm and the shell relaying one Ctrl-C,
+  // an impatient second one) must not fall through to Node's default, an instant exit that would
+  // leave the embedded server running. The grace timer below bounds the wait instead.
+  let stopping = false;
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'already shutting down; in-flight work is finishing');
+        return;
+      }
+      stopping = true;
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
   const running = await startLeadpilot(config, { roles, logger });
   if (running.generatedAdminKey) {

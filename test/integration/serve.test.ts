@@ -60,6 +60,20 @@ describe('leadpilot serve with the embedded database', () => {
     }
   });
 
+  it('still stops cleanly when the stop signal comes twice (npm and the shell relaying one Ctrl-C)', async () => {
+    const serve = startServe(['--roles', 'api'], { DATA_DIR: dataDir, PORT: String(await findFreePort()) });
+    await serve.waitFor(/serving GraphQL/);
+    serve.child.kill('SIGTERM');
+    await serve.waitFor(/shutting down/);
+    // Keep repeating it until the process is gone, so one lands in the middle of the shutdown.
+    const repeat = setInterval(() => serve.child.exitCode === null && serve.child.signalCode === null && serve.child.kill('SIGINT'), 2);
+    await serve.exited;
+    clearInterval(repeat);
+    // A signal landing after the last line may still end the process by signal: harmless then.
+    assert.match(serve.output(), /"msg":"stopped"/, 'the shutdown ran to its end');
+    assert.deepEqual(postgresProcessesFor(dataDir), [], 'no postgres process is left behind');
+  });
+
   it('accepts roles not built yet and says so', async () => {
     const serve = startServe(['--roles', 'api,worker'], { DATA_DIR: dataDir, PORT: String(await findFreePort()) });
     await serve.waitFor(/serving GraphQL .*roles: api, worker/);
