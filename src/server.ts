@@ -67,6 +67,10 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
     schema,
     introspection: limits.introspection,
     allowBatchedHttpRequests: false,
+    // Apollo would otherwise install its own SIGINT/SIGTERM handlers (outside NODE_ENV=test) that
+    // stop it and re-raise the signal: that raced our shutdown and killed the process before the
+    // embedded PostgreSQL was stopped. The serve command owns shutdown.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     validationRules: limits.validationRules,
     formatError,

@@ -6,8 +6,10 @@ export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 /** The environment a child `leadpilot` gets: the parent's, minus anything that would change what it does. */
 export function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'test' };
-  for (const variable of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_API_KEY', 'PORT', 'TEST_DATABASE_URL']) delete env[variable];
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
+  // NODE_ENV is left unset as a user's would be: libraries behave differently under `test`
+  // (Apollo installs signal handlers only outside it, which once broke shutdown unseen).
+  for (const variable of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_API_KEY', 'PORT', 'TEST_DATABASE_URL', 'NODE_ENV']) delete env[variable];
   return { ...env, ...extra };
 }
 
