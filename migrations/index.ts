@@ -1,4 +1,5 @@
 import { InitialSchema1764028800000 } from './1764028800000-initial-schema.js';
+import { Pipeline1764115200000 } from './1764115200000-pipeline.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [InitialSchema1764028800000];
+export const migrations = [InitialSchema1764028800000, Pipeline1764115200000];

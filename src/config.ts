@@ -129,6 +129,8 @@ const environmentSchema = z.object({
     }),
   ),
   WORKER_CONCURRENCY: integer(8, 1, 256),
+  PIPELINE_STEP_RETRIES: integer(4, 0, 20),
+  PIPELINE_RETRY_DELAY: duration('5s'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APPROVAL_CHANNEL: optionalText,
@@ -180,6 +182,8 @@ export interface Config {
     readonly prices: Readonly<Record<string, { readonly inputPerMillion: number; readonly outputPerMillion: number }>>;
   };
   readonly workerConcurrency: number;
+  /** A pipeline step that fails is tried this many more times (exponential backoff from retryDelayMs) before the lead is FAILED. */
+  readonly pipeline: { readonly stepRetries: number; readonly retryDelayMs: number };
   readonly slack: {
     readonly botToken?: string;
     readonly signingSecret?: string;
@@ -260,6 +264,7 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
       prices: env.LLM_PRICES,
     },
     workerConcurrency: env.WORKER_CONCURRENCY,
+    pipeline: { stepRetries: env.PIPELINE_STEP_RETRIES, retryDelayMs: env.PIPELINE_RETRY_DELAY },
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,

@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { createLivePubSub } from './pubsub/live-pubsub.js';
 import { createServer, type LeadpilotServer } from './server.js';
 import { makeServices } from './services/index.js';
+import { startPipelineQueue, startWorkerRole } from './pipeline/start-pipeline.js';
 
 export interface RunningLeadpilot {
   /** Where GraphQL is served, when the api role runs. */
@@ -23,7 +24,7 @@ export interface StartOptions {
 }
 
 /** Roles the build accepts but that later work fills in; they say so instead of failing. */
-const ROLES_NOT_YET_BUILT: readonly ServerRoleName[] = ['worker', 'bot'];
+const ROLES_NOT_YET_BUILT: readonly ServerRoleName[] = ['bot'];
 
 /**
  * Starts the roles asked for on one database. If anything fails half-way, whatever was started
@@ -58,11 +59,19 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     // Every role publishes (services change rows); only the api role has subscribers to serve.
     const live = await createLivePubSub({ dataSource: database.dataSource, logger });
     cleanups.push(() => live.close());
-    const services = makeServices(database.dataSource, clock, live);
+    const queue = await startPipelineQueue(database.connectionString, config, logger.child({ component: 'jobs' }));
+    // Stopped before the database closes: running steps finish (or are released) first.
+    cleanups.push(() => queue.stop());
+    const services = makeServices(database.dataSource, clock, live, queue);
     const generatedAdminKey = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
 
     for (const role of roles.filter((name) => ROLES_NOT_YET_BUILT.includes(name))) {
       logger.warn({ role }, `the ${role} role is accepted but not built yet; it does nothing in this version`);
+    }
+
+    if (roles.includes('worker')) {
+      await startWorkerRole({ config, dataSource: database.dataSource, queue, agency, events: live, clock, logger });
+      logger.info({ concurrency: config.workerConcurrency, providers: config.llm.providers }, 'pipeline worker started');
     }
 
     let graphqlUrl: string | undefined;

@@ -17,6 +17,7 @@ import { makeDataSource } from '../src/database/data-source.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/database/embedded-postgres.js';
 import { migrateDatabase } from '../src/database/migrate.js';
 import { createLogger } from '../src/logger.js';
+import { startPipelineQueue } from '../src/pipeline/start-pipeline.js';
 import { TEST_SERVER_URL_VARIABLE, TEST_TEMPLATE_VARIABLE } from './helpers/database.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -60,6 +61,9 @@ async function main(): Promise<number> {
     await dataSource.initialize();
     await migrateDatabase(dataSource);
     await dataSource.destroy();
+    // The job queue's schema and queues too, so each spec's clone starts with them.
+    const queue = await startPipelineQueue(templateUrl.toString(), config, logger);
+    await queue.stop(1_000);
 
     console.log(`Testing against ${embedded ? 'the embedded PostgreSQL' : 'TEST_DATABASE_URL'} (${specs.length} spec files)`);
     return await new Promise<number>((resolve) => {

@@ -8,6 +8,8 @@ export interface OpenDatabase {
   readonly dataSource: DataSource;
   /** Where it is, without the password, for logs. */
   readonly description: string;
+  /** For the job queue's own pool; holds the password, so never log it. */
+  readonly connectionString: string;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function openDatabase(
   return {
     dataSource,
     description: embedded ? `embedded PostgreSQL in ${embedded.dataDirectory} (port ${embedded.port})` : redactUrl(url),
+    connectionString: url,
     close: async () => {
       try {
         if (dataSource.isInitialized) await dataSource.destroy();

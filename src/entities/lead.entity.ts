@@ -92,6 +92,10 @@ export class Lead {
   @Column({ type: 'text', nullable: true })
   inputHash!: string | null;
 
+  /** The pipeline run the lead is on; requalify, retry and regenerate start the next (stale jobs then do nothing). */
+  @Column({ type: 'integer', default: 1 })
+  pipelineGeneration!: number;
+
   @Field(() => Date, { nullable: true, description: 'Set when the personal data was erased.' })
   @Column({ type: 'timestamptz', nullable: true })
   erasedAt!: Date | null;

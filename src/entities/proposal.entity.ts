@@ -90,6 +90,14 @@ export class Proposal {
   @Column({ type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
 
+  /** What the revision was written from (requirements, design, estimate, price): internal, for the reviewer and reviser. */
+  @Column({ type: 'jsonb', nullable: true })
+  basis!: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true, description: 'A contract draft in Markdown, written when the customer accepts; for legal review before use.' })
+  @Column({ type: 'text', nullable: true })
+  contractDraft!: string | null;
+
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { actorOf } from '../auth/principal.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { Lead } from '../entities/lead.entity.js';
+import { OutboundMessage } from '../entities/outbound-message.entity.js';
 import { Proposal } from '../entities/proposal.entity.js';
 import { SolutionDesign } from '../entities/solution-design.entity.js';
 import { Role } from '../entities/enums.js';
@@ -38,6 +39,18 @@ export class LeadResolver {
     return lead;
   }
 
+  @Authorized(Role.APPROVER)
+  @Mutation(() => Lead, { description: 'Qualifies a DISQUALIFIED, SPAM or FAILED lead again; the pipeline runs on from the qualification. CONFLICT from any other status.' })
+  requalifyLead(@Ctx() { services, principal }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.pipeline.requalify(id, actorOf(principal!));
+  }
+
+  @Authorized(Role.APPROVER)
+  @Mutation(() => Lead, { description: "Runs a FAILED lead's failed step again (see its pipeline.failed activity for why it failed). CONFLICT unless FAILED." })
+  retryLead(@Ctx() { services, principal }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.pipeline.retry(id, actorOf(principal!));
+  }
+
   @Authorized(Role.ADMIN)
   @Mutation(() => Boolean, { description: "Erases the person's data everywhere it is held; keeps the activity trail without it. Idempotent." })
   eraseLead(@Ctx() { services, principal }: GraphQLContext, @Arg('id', () => ID) id: string) {
@@ -63,5 +76,10 @@ export class LeadResolver {
   @FieldResolver(() => [Proposal], { description: 'Every proposal revision, oldest first.' })
   proposals(@Root() lead: Lead, @Ctx() { loaders }: GraphQLContext) {
     return loaders.proposalsByLead.load(lead.id);
+  }
+
+  @FieldResolver(() => [OutboundMessage], { description: 'Messages to the lead in the outbox (the first reply, the proposal, follow-ups), oldest first.' })
+  outboundMessages(@Root() lead: Lead, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.outboundByLead.load(lead.id);
   }
 }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { ApprovalDecision } from '../entities/approval-decision.entity.js';
 import type { LeadActivity } from '../entities/lead-activity.entity.js';
 import type { Lead } from '../entities/lead.entity.js';
+import type { OutboundMessage } from '../entities/outbound-message.entity.js';
 import type { Proposal } from '../entities/proposal.entity.js';
 import type { SolutionDesign } from '../entities/solution-design.entity.js';
 import type { Services } from '../services/index.js';
@@ -13,6 +14,7 @@ export interface Loaders {
   readonly designsByLead: DataLoader<string, SolutionDesign[]>;
   readonly proposalsByLead: DataLoader<string, Proposal[]>;
   readonly decisionsByProposal: DataLoader<string, ApprovalDecision[]>;
+  readonly outboundByLead: DataLoader<string, OutboundMessage[]>;
 }
 
 /**
@@ -29,5 +31,6 @@ export function createLoaders(services: Services, options: { cache?: boolean } =
     designsByLead: new DataLoader((ids) => graph.designsByLeadIds(ids), { cache }),
     proposalsByLead: new DataLoader((ids) => graph.proposalsByLeadIds(ids), { cache }),
     decisionsByProposal: new DataLoader((ids) => graph.decisionsByProposalIds(ids), { cache }),
+    outboundByLead: new DataLoader((ids) => graph.outboundByLeadIds(ids), { cache }),
   };
 }

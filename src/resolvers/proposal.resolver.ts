@@ -38,6 +38,15 @@ export class ProposalResolver {
   }
 
   @Authorized(Role.APPROVER)
+  @Mutation(() => Proposal, {
+    description:
+      "Writes the lead's proposal again from the solution design on (id is the LEAD's). Undecided revisions are superseded; the new revision is returned at once as a DRAFT that the agents fill in and review, then PENDING_APPROVAL.",
+  })
+  regenerateProposal(@Ctx() { services, principal }: GraphQLContext, @Arg('id', () => ID, { description: 'The lead.' }) id: string) {
+    return services.pipeline.regenerate(id, actorOf(principal!));
+  }
+
+  @Authorized(Role.APPROVER)
   @Mutation(() => Proposal, { description: 'Approves a revision waiting for approval; a second decision is a CONFLICT.' })
   approveProposal(
     @Ctx() { services, principal }: GraphQLContext,

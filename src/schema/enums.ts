@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { DecisionChannel, DecisionKind, Language, LeadSource, LeadStatus, PricingModel, Priority, ProposalOutcome, ProposalStatus, Role } from '../entities/enums.js';
+import { DecisionChannel, DecisionKind, OutboundChannel, OutboundStatus, Language, LeadSource, LeadStatus, PricingModel, Priority, ProposalOutcome, ProposalStatus, Role } from '../entities/enums.js';
 
 registerEnumType(LeadStatus, { name: 'LeadStatus' });
 registerEnumType(ProposalStatus, {
@@ -26,3 +26,8 @@ registerEnumType(Language, { name: 'Language' });
 registerEnumType(PricingModel, { name: 'PricingModel' });
 registerEnumType(DecisionKind, { name: 'DecisionKind' });
 registerEnumType(DecisionChannel, { name: 'DecisionChannel' });
+registerEnumType(OutboundStatus, {
+  name: 'OutboundStatus',
+  valuesConfig: { AWAITING_APPROVAL: { description: 'Waits for a person to approve it (follow-ups).' } },
+});
+registerEnumType(OutboundChannel, { name: 'OutboundChannel' });

@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../lib/clock.js';
 import { ApiKeyService } from './api-key.service.js';
-import { noDomainEvents, type DomainEvents } from './domain-events.js';
+import type { DomainEvents } from './domain-events.js';
 import { LeadGraphService } from './lead-graph.service.js';
 import { LeadPrivacyService } from './lead-privacy.service.js';
 import { LeadService } from './lead.service.js';
+import { PipelineService, type StepQueue } from './pipeline.service.js';
 import { ProposalService } from './proposal.service.js';
 
 /** The domain services, built once per process and shared by every entry point. */
@@ -14,14 +15,24 @@ export interface Services {
   readonly proposals: ProposalService;
   readonly leadGraph: LeadGraphService;
   readonly privacy: LeadPrivacyService;
+  readonly pipeline: PipelineService;
 }
 
-export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents = noDomainEvents): Services {
+/**
+ * `queue` is where the pipeline's jobs go: every process that changes leads enqueues, whether or
+ * not it also works the jobs (the worker role).
+ */
+export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents, queue: StepQueue): Services {
+  const leads = new LeadService(dataSource, clock, events);
+  const proposals = new ProposalService(dataSource, clock, events);
+  const pipeline = new PipelineService(dataSource, events, queue);
+  pipeline.attach(leads, proposals);
   return {
     apiKeys: new ApiKeyService(dataSource, clock),
-    leads: new LeadService(dataSource, clock, events),
-    proposals: new ProposalService(dataSource, clock, events),
+    leads,
+    proposals,
     leadGraph: new LeadGraphService(dataSource),
     privacy: new LeadPrivacyService(dataSource, clock, events),
+    pipeline,
   };
 }

@@ -2,6 +2,7 @@ import { In, type DataSource } from 'typeorm';
 import { ApprovalDecision } from '../entities/approval-decision.entity.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { Lead } from '../entities/lead.entity.js';
+import { OutboundMessage } from '../entities/outbound-message.entity.js';
 import { Proposal } from '../entities/proposal.entity.js';
 import { SolutionDesign } from '../entities/solution-design.entity.js';
 
@@ -32,6 +33,11 @@ export class LeadGraphService {
   async proposalsByLeadIds(leadIds: readonly string[]): Promise<Proposal[][]> {
     const rows = await this.dataSource.getRepository(Proposal).find({ where: { leadId: In([...leadIds]) }, order: { revision: 'ASC' } });
     return groupBy(leadIds, rows, (row) => row.leadId);
+  }
+
+  async outboundByLeadIds(leadIds: readonly string[]): Promise<OutboundMessage[][]> {
+    const rows = await this.dataSource.getRepository(OutboundMessage).find({ where: { leadId: In([...leadIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return groupBy(leadIds, rows, (row) => row.leadId ?? '');
   }
 
   async decisionsByProposalIds(proposalIds: readonly string[]): Promise<ApprovalDecision[][]> {

@@ -141,7 +141,7 @@ export class LeadService {
         await manager.getRepository(LeadActivity).insert({
           leadId: lead.id,
           type: 'lead.created',
-          data: { source: lead.source, language: lead.language },
+          data: { source: lead.source, language: lead.language, languageGiven: fields.language != null },
           actor,
         });
         for (const hook of this.createdHooks) await hook(lead, manager);

@@ -50,6 +50,8 @@ export interface Decider {
 
 /** Hooks run inside the transaction that rejects a proposal (the agents issue enqueues the next revision here). */
 export type ProposalRejectedHook = (proposal: Proposal, feedback: string, manager: EntityManager) => Promise<void>;
+/** Runs inside the outcome's transaction: what it enqueues exists exactly when the outcome commits. */
+export type ProposalOutcomeHook = (proposal: Proposal, outcome: ProposalOutcome, manager: EntityManager) => Promise<void>;
 
 export interface DraftFields {
   title?: string;
@@ -63,6 +65,7 @@ export interface DraftFields {
 
 export class ProposalService {
   private readonly rejectedHooks: ProposalRejectedHook[] = [];
+  private readonly outcomeHooks: ProposalOutcomeHook[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -72,6 +75,10 @@ export class ProposalService {
 
   onProposalRejected(hook: ProposalRejectedHook): void {
     this.rejectedHooks.push(hook);
+  }
+
+  onProposalOutcome(hook: ProposalOutcomeHook): void {
+    this.outcomeHooks.push(hook);
   }
 
   findById(id: string): Promise<Proposal | null> {
@@ -149,7 +156,9 @@ export class ProposalService {
         { leadId: lead.id, type: `proposal.${to}`, data: { proposalId: id, revision: proposal.revision, from: proposal.status, to }, actor },
         { leadId: lead.id, type: 'status.changed', data: { from: lead.status, to: leadTo }, actor },
       ]);
-      return manager.getRepository(Proposal).findOneByOrFail({ id });
+      const updated = await manager.getRepository(Proposal).findOneByOrFail({ id });
+      for (const hook of this.outcomeHooks) await hook(updated, outcome, manager);
+      return updated;
     });
     await this.events.proposalChanged(id, result.status);
     await this.events.leadChanged(result.leadId);

@@ -8,6 +8,10 @@ import { makeServices, type Services } from '../../src/services/index.js';
 import { systemClock, type Clock } from '../../src/lib/clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import type { DataSource } from 'typeorm';
+import { loadAgencyConfig, type AgencyConfig } from '../../src/agents/agency-config.js';
+import type { JobQueue } from '../../src/pipeline/job-queue.js';
+import type { PipelinePayloads } from '../../src/pipeline/pipeline-jobs.js';
+import { startPipelineQueue, startWorkerRole } from '../../src/pipeline/start-pipeline.js';
 
 export interface TestServer {
   readonly url: string;
@@ -22,18 +26,35 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** The whole HTTP server in-process, on a fresh database of its own and a random port. */
-export async function startTestServer(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** Runs the pipeline worker in the same process (offline models unless `env` says otherwise). */
+  worker?: boolean;
+  agency?: AgencyConfig;
+}
+
+/**
+ * The whole HTTP server in-process, on a fresh database of its own and a random port. Leads are
+ * always enqueued for the pipeline; only with `worker: true` does anything work them.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database: TestDatabase = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PORT: '0', ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PORT: '0', LLM_PROVIDERS: 'offline', PIPELINE_RETRY_DELAY: '0s', PIPELINE_STEP_RETRIES: '1', ...options.env });
   const logger = createLogger({ level: config.logLevel });
   const dataSource = makeDataSource({ url: database.url, poolSize: 5 });
   await dataSource.initialize();
   let live: LivePubSub | undefined;
   let server: LeadpilotServer | undefined;
+  let queue: JobQueue<PipelinePayloads> | undefined;
   try {
     live = await createLivePubSub({ dataSource, logger });
-    const services = makeServices(dataSource, options.clock ?? systemClock, live);
+    queue = await startPipelineQueue(database.url, config, logger);
+    const clock = options.clock ?? systemClock;
+    const services = makeServices(dataSource, clock, live, queue);
+    if (options.worker) {
+      await startWorkerRole({ config, dataSource, queue, agency: options.agency ?? loadAgencyConfig(), events: live, clock, logger });
+    }
     server = await createServer({ config, dataSource, services, logger, live });
     const port = await server.listen(0, '127.0.0.1');
     const keys = {} as Record<Role, string>;
@@ -51,6 +72,7 @@ export async function startTestServer(options: { env?: Record<string, string>; c
       keys,
       stop: async () => {
         await server?.close();
+        await queue?.stop(5_000);
         await live?.close();
         await dataSource.destroy();
         await database.drop();
@@ -58,6 +80,7 @@ export async function startTestServer(options: { env?: Record<string, string>; c
     };
   } catch (error) {
     await server?.close();
+    await queue?.stop(1_000);
     await live?.close();
     await dataSource.destroy();
     await database.drop();

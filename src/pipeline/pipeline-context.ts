@@ -1,0 +1,29 @@
+import type { DataSource } from 'typeorm';
+import type { AgencyConfig } from '../agents/agency-config.js';
+import type { LanguageModel } from '../agents/models/language-model.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../logger.js';
+import type { DomainEvents } from '../services/domain-events.js';
+import type { JobQueue } from './job-queue.js';
+import type { PipelinePayloads } from './pipeline-jobs.js';
+
+/** The model an agent call goes to, with the prompt version chosen for the lead (A/B). */
+export interface AgentModels {
+  forAgent(agent: string, leadId: string | null): Promise<{ model: LanguageModel; promptVersion: string | undefined }>;
+}
+
+/** The one model for every agent, with built-in prompts. */
+export function singleModel(model: LanguageModel): AgentModels {
+  return { forAgent: async () => ({ model, promptVersion: undefined }) };
+}
+
+/** What every step handler gets: ports only, so a handler is a function of its payload. */
+export interface PipelineContext {
+  readonly dataSource: DataSource;
+  readonly queue: Pick<JobQueue<PipelinePayloads>, 'enqueue'>;
+  readonly agency: AgencyConfig;
+  readonly models: AgentModels;
+  readonly clock: Clock;
+  readonly events: DomainEvents;
+  readonly logger: Logger;
+}

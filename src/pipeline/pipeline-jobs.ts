@@ -1,0 +1,79 @@
+import type { QueuePolicy } from './job-queue.js';
+
+/**
+ * The pipeline's durable jobs: one queue per step, each payload naming the lead and the
+ * pipeline generation it belongs to. Payloads carry ids only: nothing personal sits in the queue
+ * tables, which erasure does not reach.
+ */
+export interface LeadStep {
+  leadId: string;
+  /** The lead's pipeline run; a job of an earlier run does nothing. */
+  generation: number;
+}
+
+/** A regeneration names the DRAFT revision the writer fills in; otherwise the writer adds one. */
+export interface DraftStep extends LeadStep {
+  draftId?: string;
+}
+
+export interface DesignStep extends DraftStep {
+  designId: string;
+}
+
+export interface ProposalStep extends LeadStep {
+  proposalId: string;
+  /** Review rounds of this revision, from 1. */
+  round: number;
+}
+
+export interface PipelinePayloads {
+  'lead-intake': LeadStep;
+  'lead-enrich': LeadStep;
+  'lead-qualify': LeadStep;
+  'lead-respond': LeadStep;
+  'lead-requirements': LeadStep;
+  'proposal-design': DraftStep;
+  'proposal-estimate': DesignStep;
+  'proposal-price': DesignStep;
+  'proposal-write': DesignStep;
+  'proposal-review': ProposalStep;
+  /** Revises with the reviewer's findings of `round`, in place. */
+  'proposal-revise': ProposalStep;
+  /** Writes the next revision from a rejected one, with the approver's feedback. */
+  'proposal-rework': ProposalStep;
+  'proposal-contract': { proposalId: string };
+  [name: string]: object;
+}
+
+export type PipelineStepName = Exclude<keyof PipelinePayloads, number>;
+
+export const PIPELINE_STEPS = [
+  'lead-intake',
+  'lead-enrich',
+  'lead-qualify',
+  'lead-respond',
+  'lead-requirements',
+  'proposal-design',
+  'proposal-estimate',
+  'proposal-price',
+  'proposal-write',
+  'proposal-review',
+  'proposal-revise',
+  'proposal-rework',
+  'proposal-contract',
+] as const satisfies readonly PipelineStepName[];
+
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+/** Every step's queue policy: retries with exponential backoff, then the lead is FAILED. */
+export function pipelineQueuePolicies(settings: { stepRetries: number; retryDelayMs: number }): Record<PipelineStep, Partial<QueuePolicy>> {
+  const policy: Partial<QueuePolicy> = {
+    retryLimit: settings.stepRetries,
+    retryDelaySeconds: Math.max(0, Math.round(settings.retryDelayMs / 1000)),
+    retryBackoff: settings.retryDelayMs > 0,
+    // Long enough for a model call's own retries and fallback; a worker that dies mid-step
+    // releases the job when it expires.
+    expireInSeconds: 900,
+  };
+  return Object.fromEntries(PIPELINE_STEPS.map((step) => [step, policy])) as Record<PipelineStep, Partial<QueuePolicy>>;
+}

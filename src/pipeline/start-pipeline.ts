@@ -1,0 +1,52 @@
+import type { DataSource } from 'typeorm';
+import type { AgencyConfig } from '../agents/agency-config.js';
+import { TypeOrmAgentRunRecorder } from '../agents/models/agent-run.recorder.js';
+import { createLanguageModel, type ModelStack } from '../agents/models/create-language-model.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../logger.js';
+import type { DomainEvents } from '../services/domain-events.js';
+import { startJobQueue, type JobQueue } from './job-queue.js';
+import { singleModel, type AgentModels, type PipelineContext } from './pipeline-context.js';
+import { pipelineQueuePolicies, type PipelinePayloads } from './pipeline-jobs.js';
+import { startPipelineWorker } from './pipeline.worker.js';
+
+/** The queue every role enqueues on; its tables live in the application's database (schema pgboss). */
+export function startPipelineQueue(connectionString: string, config: Config, logger: Logger): Promise<JobQueue<PipelinePayloads>> {
+  return startJobQueue<PipelinePayloads>({
+    connectionString,
+    logger,
+    queues: pipelineQueuePolicies(config.pipeline),
+    // Each step's local concurrency draws on this pool.
+    poolSize: Math.min(20, Math.max(4, Math.ceil(config.workerConcurrency / 2) + 2)),
+  });
+}
+
+export interface WorkerDependencies {
+  config: Config;
+  dataSource: DataSource;
+  queue: JobQueue<PipelinePayloads>;
+  agency: AgencyConfig;
+  events: DomainEvents;
+  clock: Clock;
+  logger: Logger;
+  /** The prompt version per agent and lead; every agent on its built-in prompt when absent. */
+  models?: (model: ModelStack['model']) => AgentModels;
+}
+
+/** The worker role: the model chain (recording every call in agent_runs) and a handler per step. */
+export async function startWorkerRole(dependencies: WorkerDependencies): Promise<{ models: ModelStack }> {
+  const { config, dataSource, queue, logger, clock } = dependencies;
+  const stack = createLanguageModel(config.llm, { recorder: new TypeOrmAgentRunRecorder(dataSource), logger: logger.child({ component: 'models' }), clock });
+  const context: PipelineContext = {
+    dataSource,
+    queue,
+    agency: dependencies.agency,
+    models: dependencies.models ? dependencies.models(stack.model) : singleModel(stack.model),
+    clock,
+    events: dependencies.events,
+    logger: logger.child({ component: 'pipeline' }),
+  };
+  await startPipelineWorker(context, queue, { concurrency: config.workerConcurrency, stepRetries: config.pipeline.stepRetries });
+  return { models: stack };
+}

@@ -1,0 +1,41 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The recorded output of each pipeline step, keyed per lead: written in the transaction that
+ * applies the step, so a redelivered job finds its key taken and does nothing a second time.
+ */
+
+/** Records the output; false when the key is taken (another delivery of the job got there first). */
+export async function recordStep(manager: EntityManager, entry: { leadId: string; generation: number; key: string; step: string; output: unknown }): Promise<boolean> {
+  const rows = (await manager.query(
+    `INSERT INTO lead_pipeline_steps (lead_id, key, step, generation, output) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (lead_id, key) DO NOTHING RETURNING key`,
+    [entry.leadId, entry.key, entry.step, entry.generation, JSON.stringify(entry.output)],
+  )) as unknown[];
+  return rows.length === 1;
+}
+
+export async function hasStep(manager: EntityManager, leadId: string, key: string): Promise<boolean> {
+  const rows = (await manager.query(`SELECT 1 FROM lead_pipeline_steps WHERE lead_id = $1 AND key = $2`, [leadId, key])) as unknown[];
+  return rows.length === 1;
+}
+
+/** The output recorded under one key, or null. */
+export async function stepOutput<T>(manager: EntityManager, leadId: string, key: string): Promise<T | null> {
+  const rows = (await manager.query(`SELECT output FROM lead_pipeline_steps WHERE lead_id = $1 AND key = $2`, [leadId, key])) as { output: T }[];
+  return rows[0]?.output ?? null;
+}
+
+/** The newest output of a step for the lead, from any generation: a re-run keeps what it does not redo. */
+export async function latestStep<T>(manager: EntityManager, leadId: string, step: string): Promise<T | null> {
+  const rows = (await manager.query(
+    `SELECT output FROM lead_pipeline_steps WHERE lead_id = $1 AND step = $2 ORDER BY generation DESC, created_at DESC LIMIT 1`,
+    [leadId, step],
+  )) as { output: T }[];
+  return rows[0]?.output ?? null;
+}
+
+/** The key of a step in a generation; proposal steps add the proposal and round. */
+export function stepKey(generation: number, step: string, ...parts: (string | number)[]): string {
+  return [generation, step, ...parts].join(':');
+}

@@ -1,0 +1,94 @@
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { LeadActivity } from '../entities/lead-activity.entity.js';
+import { Lead } from '../entities/lead.entity.js';
+import type { LeadStatus } from '../entities/enums.js';
+import type { PipelineContext } from './pipeline-context.js';
+import type { LeadStep } from './pipeline-jobs.js';
+import { hasStep, recordStep } from './step-memo.js';
+
+/**
+ * The shape every step follows: read the lead and check the job is still current, compute (model
+ * calls, outside any transaction), then apply in one transaction that records the step's output
+ * under its key, changes the domain rows and enqueues what comes next. A redelivered or stale job
+ * finds the key taken or the generation moved on, and does nothing.
+ */
+
+/** Thrown inside `applyStep` when the lead is no longer where the step expected: the transaction rolls back quietly. */
+export class StaleStepError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'StaleStepError';
+  }
+}
+
+/** The lead, if this job is still its business: same generation, not erased, in one of `statuses`. */
+export async function currentLead(context: PipelineContext, payload: LeadStep, statuses: readonly LeadStatus[], key: string): Promise<Lead | null> {
+  const lead = await context.dataSource.getRepository(Lead).findOneBy({ id: payload.leadId });
+  const reason = !lead
+    ? 'lead not found'
+    : lead.erasedAt
+      ? 'lead erased'
+      : lead.pipelineGeneration !== payload.generation
+        ? `stale generation ${payload.generation} (now ${lead.pipelineGeneration})`
+        : !statuses.includes(lead.status)
+          ? `lead is ${lead.status}`
+          : (await hasStep(context.dataSource.manager, payload.leadId, key))
+            ? 'already done'
+            : null;
+  if (reason) {
+    context.logger.debug({ leadId: payload.leadId, key, reason }, 'pipeline step skipped');
+    return null;
+  }
+  return lead;
+}
+
+/**
+ * Applies a step once: locks the lead row (so a re-run started meanwhile wins), re-checks the
+ * generation, claims the key, then runs `apply`. Returns false when the step was stale or done.
+ */
+export async function applyStep(
+  context: PipelineContext,
+  entry: { payload: LeadStep; key: string; step: string; output: unknown },
+  apply: (manager: EntityManager) => Promise<void>,
+): Promise<boolean> {
+  const { payload } = entry;
+  try {
+    return await context.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(`SELECT pipeline_generation, erased_at FROM leads WHERE id = $1 FOR UPDATE`, [payload.leadId])) as {
+        pipeline_generation: number;
+        erased_at: Date | null;
+      }[];
+      const row = rows[0];
+      if (!row || row.erased_at || row.pipeline_generation !== payload.generation) return false;
+      if (!(await recordStep(manager, { leadId: payload.leadId, generation: payload.generation, key: entry.key, step: entry.step, output: entry.output }))) return false;
+      await apply(manager);
+      return true;
+    });
+  } catch (error) {
+    if (error instanceof StaleStepError) {
+      context.logger.debug({ leadId: payload.leadId, key: entry.key, reason: error.message }, 'pipeline step stale');
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** Moves the lead's status within the step's transaction; a lead found elsewhere makes the step stale. */
+export async function moveLead(manager: EntityManager, leadId: string, from: readonly LeadStatus[], to: LeadStatus, fields: Record<string, unknown> = {}): Promise<void> {
+  const columns = Object.keys(fields);
+  const assignments = columns.map((column, index) => `${column} = $${index + 4}`);
+  const rows = (await manager.query(
+    `UPDATE leads SET ${['status = $1', 'version = version + 1', 'updated_at = now()', ...assignments].join(', ')}
+      WHERE id = $2 AND status = ANY($3::text[]) RETURNING id`,
+    [to, leadId, [...from], ...columns.map((column) => fields[column])],
+  )) as unknown;
+  // TypeORM answers a raw UPDATE … RETURNING with [rows, rowCount].
+  const updated = Array.isArray(rows) && Array.isArray(rows[0]) ? (rows[0] as unknown[]) : (rows as unknown[]);
+  if (updated.length !== 1) throw new StaleStepError(`lead ${leadId} is not ${from.join(' or ')}`);
+}
+
+export function activity(manager: EntityManager, leadId: string, type: string, data: Record<string, unknown>, actor: string): Promise<unknown> {
+  // jsonb data is any JSON; TypeORM's deep-partial type cannot say so for `unknown` values.
+  return manager.getRepository(LeadActivity).insert({ leadId, type, data, actor } as QueryDeepPartialEntity<LeadActivity>);
+}

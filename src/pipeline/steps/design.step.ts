@@ -1,0 +1,50 @@
+import { designSolution, DESIGN_SOLUTION_AGENT } from '../../agents/design-solution.agent.js';
+import { LeadStatus } from '../../entities/enums.js';
+import { SolutionDesign } from '../../entities/solution-design.entity.js';
+import type { PipelineContext } from '../pipeline-context.js';
+import type { DraftStep } from '../pipeline-jobs.js';
+import { activity, applyStep, currentLead, StaleStepError } from '../step-runner.js';
+import { latestStep, stepKey } from '../step-memo.js';
+import type { RequirementsOutput } from './requirements.step.js';
+
+/**
+ * The solution architect (tree of thoughts): the alternatives weighed are stored with the chosen
+ * design, which becomes the lead's next design revision.
+ */
+export async function designStep(context: PipelineContext, payload: DraftStep, signal?: AbortSignal): Promise<void> {
+  const key = stepKey(payload.generation, 'design');
+  const lead = await currentLead(context, payload, [LeadStatus.IN_PROGRESS], key);
+  if (!lead) return;
+  const requirements = await latestStep<RequirementsOutput>(context.dataSource.manager, lead.id, 'requirements');
+  if (!requirements) throw new Error(`lead ${lead.id} has no requirements to design from`);
+  const { model, promptVersion } = await context.models.forAgent(DESIGN_SOLUTION_AGENT.agent, lead.id);
+  const { object: design } = await designSolution(model, { language: lead.language, budget: lead.budget, requirements: requirements.requirements }, context.agency, {
+    leadId: lead.id,
+    promptVersion,
+    signal,
+  });
+  const chosen = design.alternatives.find((alternative) => alternative.id === design.chosenAlternativeId);
+  if (!chosen) throw new StaleStepError('the chosen alternative is missing');
+  let designId: string | undefined;
+  await applyStep(context, { payload, key, step: 'design', output: design }, async (tx) => {
+    const [{ next }] = (await tx.query(`SELECT coalesce(max(revision), 0) + 1 AS next FROM solution_designs WHERE lead_id = $1`, [lead.id])) as [{ next: number }];
+    const row = await tx.getRepository(SolutionDesign).save(
+      tx.getRepository(SolutionDesign).create({
+        leadId: lead.id,
+        revision: next,
+        summary: design.summary,
+        components: chosen.componentIds,
+        stack: design.stack,
+        workPackages: [],
+        risks: design.risks,
+        assumptions: design.assumptions,
+        alternatives: design.alternatives.map((alternative) => ({ ...alternative, chosen: alternative.id === chosen.id })),
+        confidence: design.confidence,
+      }),
+    );
+    designId = row.id;
+    await activity(tx, lead.id, 'design.created', { designId: row.id, revision: next, chosen: chosen.id, alternatives: design.alternatives.length, confidence: design.confidence }, `agent:${DESIGN_SOLUTION_AGENT.agent}`);
+    await context.queue.enqueue('proposal-estimate', { ...payload, designId: row.id }, { manager: tx, onceKey: stepKey(payload.generation, 'estimate', row.id) });
+  });
+  if (designId) await context.events.leadChanged(lead.id);
+}

@@ -1,0 +1,50 @@
+import { firstReplyAction, renderFirstReply, respondToLead, respondToLeadOffline, RESPOND_TO_LEAD_AGENT, type ReplyChoice, type RespondToLeadInput } from '../../agents/respond-to-lead.agent.js';
+import type { NEXT_ACTIONS } from '../../agents/qualify-lead.agent.js';
+import { LeadStatus, OutboundChannel, OutboundStatus } from '../../entities/enums.js';
+import type { PipelineContext } from '../pipeline-context.js';
+import type { LeadStep } from '../pipeline-jobs.js';
+import { activity, applyStep, currentLead } from '../step-runner.js';
+import { stepKey } from '../step-memo.js';
+
+/** A reply goes out once the lead is qualified or declined, whatever has happened since. */
+const ANSWERED: readonly LeadStatus[] = [LeadStatus.IN_PROGRESS, LeadStatus.AWAITING_APPROVAL, LeadStatus.DISQUALIFIED, LeadStatus.FAILED, LeadStatus.SENT, LeadStatus.WON, LeadStatus.LOST];
+
+/**
+ * The first reply, seconds after capture: a fixed template in the lead's language, filled only
+ * with safe fields (the responder chooses the register and the name to greet). It is written to
+ * the outbox once per lead, whatever the retries; `first_response_at` is when it was written
+ * (the e-mail worker later records when the mail server accepted it). A model outage never delays
+ * it: the responder's own rules choose instead.
+ */
+export async function respondStep(context: PipelineContext, payload: LeadStep, signal?: AbortSignal): Promise<void> {
+  const key = stepKey(payload.generation, 'respond');
+  const lead = await currentLead(context, payload, ANSWERED, key);
+  if (!lead) return;
+  const action = firstReplyAction((lead.nextAction ?? 'discard') as (typeof NEXT_ACTIONS)[number]);
+  if (!action) return;
+  const input: RespondToLeadInput = { language: lead.language, name: lead.name, nextAction: action, message: lead.message };
+  let choice: ReplyChoice;
+  let fallback = false;
+  try {
+    const { model, promptVersion } = await context.models.forAgent(RESPOND_TO_LEAD_AGENT.agent, lead.id);
+    choice = (await respondToLead(model, input, context.agency, { leadId: lead.id, promptVersion, signal })).object;
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    context.logger.warn({ err: error, leadId: lead.id }, 'responder failed; the first reply uses its rules');
+    choice = respondToLeadOffline(input, context.agency);
+    fallback = true;
+  }
+  const reply = renderFirstReply(choice, input, context.agency);
+  const now = context.clock.now();
+  const applied = await applyStep(context, { payload, key, step: 'respond', output: { choice, fallback } }, async (tx) => {
+    const inserted = (await tx.query(
+      `INSERT INTO outbound_messages (lead_id, kind, channel, recipient, subject, payload, status, idempotency_key, available_at)
+        VALUES ($1, 'first_reply', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      [lead.id, OutboundChannel.EMAIL, lead.email, reply.subject, JSON.stringify({ text: reply.text, language: lead.language, replyKind: choice.kind }), OutboundStatus.PENDING, `first-reply:${lead.id}`, now],
+    )) as unknown[];
+    if (inserted.length === 0) return;
+    await tx.query(`UPDATE leads SET first_response_at = coalesce(first_response_at, $2), version = version + 1, updated_at = now() WHERE id = $1`, [lead.id, now]);
+    await activity(tx, lead.id, 'reply.queued', { kind: choice.kind, formality: choice.formality, fallback }, `agent:${RESPOND_TO_LEAD_AGENT.agent}`);
+  });
+  if (applied) await context.events.leadChanged(lead.id);
+}
