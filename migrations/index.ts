@@ -1,4 +1,5 @@
 import { InitialSchema1764028800000 } from './1764028800000-initial-schema.js';
+import { PromptVersions1764201600000 } from './1764201600000-prompt-versions.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [InitialSchema1764028800000];
+export const migrations = [InitialSchema1764028800000, PromptVersions1764201600000];
