@@ -45,7 +45,7 @@ export class Agent {
   @Field(() => Float, { nullable: true, description: 'Share of the runs that succeeded, 0 to 1; null without runs.' })
   successRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Median latency of a run in milliseconds, retries and fallbacks included; null without runs.' })
+  @Field(() => Float, { nullable: true, description: 'Median latency of a run in milliseconds (to 0.1 ms), retries and fallbacks included; null without runs.' })
   latencyP50Ms!: number | null;
 
   @Field(() => Float, { nullable: true, description: '95th percentile of the latency of a run in milliseconds; null without runs.' })

@@ -78,13 +78,14 @@ export class AgentOverviewService {
   }
 
   private async statistics(from: Date, to: Date): Promise<StatisticsRow[]> {
+    // Percentiles are interpolated, so rounded to 0.1 ms (binary noise otherwise).
     // A fallback: the run was answered by a provider other than the first one it tried.
     return this.dataSource.query(
       `SELECT agent,
               count(*)::int AS runs,
               count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
-              percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95,
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)::numeric, 1)::float8 AS p50,
+              round(percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)::numeric, 1)::float8 AS p95,
               coalesce(sum(cost), 0)::float8 AS total_cost,
               avg(cost)::float8 AS average_cost,
               count(*) FILTER (WHERE provider IS NOT NULL AND provider IS DISTINCT FROM attempts -> 0 ->> 'provider')::int AS fallbacks
