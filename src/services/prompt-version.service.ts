@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { z } from 'zod';
 import { AGENT_NAMES, findAgent, type AgentDefinition } from '../agents/agent-registry.js';
+import type { PromptVersionChoice } from '../agents/models/with-prompt-version.js';
 import { findUnknownPlaceholders, PROMPT_PLACEHOLDERS } from '../agents/prompt-template.js';
 import { PromptVersion } from '../entities/prompt-version.entity.js';
 import { AppError, badUserInput, notFound } from '../errors.js';
@@ -11,10 +12,7 @@ export const PROMPT_TEMPLATE_MAX_LENGTH = 20_000;
 export const PROMPT_CACHE_TTL_MS = 5_000;
 
 /** The prompt version an agent call should use; `null` from choose() means the built-in prompt. */
-export interface PromptChoice {
-  readonly version: string;
-  readonly template: string;
-}
+export type PromptChoice = PromptVersionChoice;
 
 export interface PromptWeight {
   readonly id: string;

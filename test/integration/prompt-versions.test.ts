@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AGENT_NAMES } from '../../src/agents/agent-registry.js';
 import { Role } from '../../src/entities/enums.js';
+import { AgentOverviewService } from '../../src/services/agent-overview.service.js';
 import { PromptVersionService } from '../../src/services/prompt-version.service.js';
 import { errorCodes, graphql } from '../helpers/graphql.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -143,7 +144,7 @@ describe(PromptVersionService.name, () => {
   });
 });
 
-describe('agents', () => {
+describe(AgentOverviewService.name, () => {
   let server: TestServer;
 
   before(async () => {
