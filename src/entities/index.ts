@@ -4,9 +4,10 @@ import { ApprovalDecision } from './approval-decision.entity.js';
 import { LeadActivity } from './lead-activity.entity.js';
 import { Lead } from './lead.entity.js';
 import { OutboundMessage } from './outbound-message.entity.js';
+import { PromptVersion } from './prompt-version.entity.js';
 import { Proposal } from './proposal.entity.js';
 import { SolutionDesign } from './solution-design.entity.js';
 
-export { AgentRun, ApiKey, ApprovalDecision, Lead, LeadActivity, OutboundMessage, Proposal, SolutionDesign };
+export { AgentRun, ApiKey, ApprovalDecision, Lead, LeadActivity, OutboundMessage, PromptVersion, Proposal, SolutionDesign };
 
-export const entities = [Lead, LeadActivity, SolutionDesign, Proposal, ApprovalDecision, AgentRun, OutboundMessage, ApiKey];
+export const entities = [Lead, LeadActivity, SolutionDesign, Proposal, ApprovalDecision, AgentRun, OutboundMessage, ApiKey, PromptVersion];

@@ -6,13 +6,15 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { RoleAuthChecker } from '../auth/auth-checker.js';
 import { badUserInput } from '../errors.js';
+import { AgentResolver } from '../resolvers/agent.resolver.js';
 import { ApiKeyResolver } from '../resolvers/api-key.resolver.js';
 import { LeadResolver } from '../resolvers/lead.resolver.js';
 import { LiveResolver } from '../resolvers/live.resolver.js';
+import { PromptVersionResolver } from '../resolvers/prompt-version.resolver.js';
 import { ProposalResolver } from '../resolvers/proposal.resolver.js';
 import { schemaFor } from './validated-input.js';
 
-export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver, LiveResolver];
+export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver, PromptVersionResolver, AgentResolver, LiveResolver];
 
 /** Builds the executable schema; `emitSchemaFile` is for `npm run schema` (src/schema/schema.graphql). */
 export function buildLeadpilotSchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {

@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../lib/clock.js';
+import { AgentOverviewService } from './agent-overview.service.js';
 import { ApiKeyService } from './api-key.service.js';
 import type { DomainEvents } from './domain-events.js';
 import { LeadGraphService } from './lead-graph.service.js';
 import { LeadPrivacyService } from './lead-privacy.service.js';
 import { LeadService } from './lead.service.js';
 import { PipelineService, type StepQueue } from './pipeline.service.js';
+import { PromptVersionService } from './prompt-version.service.js';
 import { ProposalService } from './proposal.service.js';
 
 /** The domain services, built once per process and shared by every entry point. */
@@ -16,6 +18,8 @@ export interface Services {
   readonly leadGraph: LeadGraphService;
   readonly privacy: LeadPrivacyService;
   readonly pipeline: PipelineService;
+  readonly promptVersions: PromptVersionService;
+  readonly agents: AgentOverviewService;
 }
 
 /**
@@ -27,6 +31,7 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
   const proposals = new ProposalService(dataSource, clock, events);
   const pipeline = new PipelineService(dataSource, events, queue);
   pipeline.attach(leads, proposals);
+  const promptVersions = new PromptVersionService(dataSource);
   return {
     apiKeys: new ApiKeyService(dataSource, clock),
     leads,
@@ -34,5 +39,7 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
     leadGraph: new LeadGraphService(dataSource),
     privacy: new LeadPrivacyService(dataSource, clock, events),
     pipeline,
+    promptVersions,
+    agents: new AgentOverviewService(dataSource, clock, promptVersions),
   };
 }
