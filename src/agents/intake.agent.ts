@@ -208,11 +208,14 @@ const MONEY_PROMISES = [
   'invertir', 'inversion', 'ganancias', 'ganar', 'rentabilidad',
 ];
 
-/** http(s) and www links, and bare domains that are not part of an e-mail address. */
+/** Profiles an applicant or a genuine sender links to: not what a link farm is made of. */
+const PROFILE_HOSTS = /^(?:https?:\/\/)?(?:www\.)?(?:[a-z0-9-]+\.)?(?:linkedin\.com|xing\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com|stackoverflow\.com)\b/i;
+
+/** http(s) and www links, and bare domains that are not part of an e-mail address; profiles not counted. */
 function countLinks(raw: string): number {
-  const links = raw.match(/https?:\/\/\S+|www\.\S+/gi) ?? [];
+  const links = (raw.match(/https?:\/\/\S+|www\.\S+/gi) ?? []).filter((link) => !PROFILE_HOSTS.test(link));
   const rest = raw.replace(/https?:\/\/\S+|www\.\S+/gi, ' ');
-  const bare = rest.match(/(?<![@\w.-])[a-z0-9][a-z0-9-]*\.(?:com|net|org|info|biz|xyz|top|site|online|ru|io|shop|click|link)\b/gi) ?? [];
+  const bare = (rest.match(/(?<![@\w.-])[a-z0-9][a-z0-9-]*\.(?:com|net|org|info|biz|xyz|top|site|online|ru|io|shop|click|link)\b/gi) ?? []).filter((link) => !PROFILE_HOSTS.test(link));
   return links.length + bare.length;
 }
 
@@ -255,7 +258,7 @@ export function spamSignals(input: { email: string | null; message: string }): {
   if (junk.length > 0) add(`bulk-mail terms (${list(junk)})`, 2);
   const links = countLinks(input.message);
   if (links >= 5) add(`link farm: ${links} links`, 2);
-  else if (links >= 3) add(`many links: ${links}`, 2);
+  else if (links >= 3) add(`many links: ${links}`, 1);
   if (leadSignals.gibberish || randomCharacters(input.message)) add('gibberish: hardly any real words', 2);
   if (allCaps(input.message)) add('written in capitals', 1);
   const domain = emailDomain(input.email);
@@ -280,7 +283,8 @@ export function detectLeadLanguage(text: string, stated: (typeof INTAKE_LANGUAGE
   const [best, bestScore] = scores.reduce((winner, entry) => (entry[1] > winner[1] ? entry : winner));
   if (bestScore < 1) return { language: stated ?? 'EN', confidence: stated ? 0.4 : 0.2 };
   const language = LANGUAGE_CODE[best];
-  let confidence = (bestScore / total) * Math.min(1, 0.5 + bestScore / 10);
+  // One "hi" proves little; half a dozen function words are as sure as it gets.
+  let confidence = (bestScore / total) * Math.min(1, 0.25 + bestScore / 8);
   if (stated === language) confidence = Math.min(1, confidence + 0.1);
   return { language, confidence: Math.round(confidence * 100) / 100 };
 }
