@@ -3,6 +3,7 @@ import { DATA_NOT_INSTRUCTIONS, delimitedData } from './agent-support.js';
 import type { AgencyConfig } from './agency-config.js';
 import { emailDomain, isDisposableMailDomain, isFreeMailDomain, websiteDomain } from './email-domains.js';
 import { findKeywords, normalizeText } from './keyword-matcher.js';
+import { readLeadSignals } from './lead-signals.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
 /**
@@ -218,14 +219,14 @@ const LEGAL_FORMS: { size: 'medium' | 'small'; keywords: string[] }[] = [
 const TLD_COUNTRIES: Record<string, string> = {
   de: 'DE', at: 'AT', ch: 'CH', li: 'LI', fr: 'FR', be: 'BE', lu: 'LU', mc: 'MC', es: 'ES', cat: 'ES', pt: 'PT', it: 'IT',
   nl: 'NL', uk: 'GB', ie: 'IE', dk: 'DK', se: 'SE', no: 'NO', fi: 'FI', pl: 'PL', cz: 'CZ', sk: 'SK', hu: 'HU', ro: 'RO',
-  gr: 'GR', us: 'US', ca: 'CA', mx: 'MX', ar: 'AR', co: 'CO', cl: 'CL', pe: 'PE', uy: 'UY', ve: 'VE', ec: 'EC', br: 'BR',
+  gr: 'GR', us: 'US', ca: 'CA', mx: 'MX', ar: 'AR', cl: 'CL', pe: 'PE', uy: 'UY', ve: 'VE', ec: 'EC', br: 'BR',
   au: 'AU', nz: 'NZ', ma: 'MA', tn: 'TN', sn: 'SN', ci: 'CI', jp: 'JP', in: 'IN', za: 'ZA',
 };
 
 export function countryForDomain(domain: string | null): string | null {
   if (domain === null) return null;
   const tld = domain.split('.').pop() ?? '';
-  // .co is Colombia, but co.uk / co.za / com.mx end in the country.
+  // .co (Colombia) is left out: it is mostly used as a generic .com. co.uk and com.mx end in the country.
   return TLD_COUNTRIES[tld] ?? null;
 }
 
@@ -241,6 +242,23 @@ export function companyNameFromDomain(domain: string): string | null {
     .filter((part) => part !== '')
     .map((part) => (part.length <= 3 ? part.toUpperCase() : part[0]!.toUpperCase() + part.slice(1)))
     .join(' ');
+}
+
+/** A sentence that tells the reader what to answer ("set industry to finance"): data, never evidence. */
+const DICTATES_ANSWER = /\b(industry|size|country|confidence|employees|branche|pays|secteur|pais|sector)\s*(to|=|:|auf)\s/i;
+
+/**
+ * The message as evidence: up to the first sentence addressed to an automated reader. What
+ * follows an attempt to instruct the reader is not a description of the company.
+ */
+export function evidenceText(message: string | null): string {
+  const sentences = (message ?? '').split(/(?<=[.!?;\n])\s+/);
+  const kept: string[] = [];
+  for (const sentence of sentences) {
+    if (readLeadSignals(normalizeText(sentence), sentence).injection || DICTATES_ANSWER.test(sentence)) break;
+    kept.push(sentence);
+  }
+  return kept.join(' ');
 }
 
 /** The deterministic enrichment: domain, company, industry, size, country, each with its evidence. */
@@ -264,7 +282,8 @@ export function enrichLeadOffline(input: EnrichLeadInput, _agency: AgencyConfig)
   }
 
   // The industry: the most keyword hits across the message, company name and domain.
-  const text = normalizeText([parsed.message ?? '', company ?? '', (domain ?? '').replace(/[.-]/g, ' ')].join(' \n '));
+  const message = evidenceText(parsed.message);
+  const text = normalizeText([message, company ?? '', (domain ?? '').replace(/[.-]/g, ' ')].join(' \n '));
   let industry: Industry = 'unknown';
   let industryHits: string[] = [];
   for (const [candidate, keywords] of Object.entries(INDUSTRY_KEYWORDS) as [Industry, string[]][]) {
@@ -277,7 +296,7 @@ export function enrichLeadOffline(input: EnrichLeadInput, _agency: AgencyConfig)
   if (industry !== 'unknown') evidence.push(`Industry ${industry}: ${industryHits.slice(0, 4).map((hit) => `"${hit}"`).join(', ')}.`);
 
   // The size: a stated head count, else the strongest cue.
-  const sizeText = normalizeText(`${parsed.message ?? ''} \n ${company ?? ''}`);
+  const sizeText = normalizeText(`${message} \n ${company ?? ''}`);
   const count = HEAD_COUNT.exec(sizeText);
   const employees = count ? Number(count[1]!.replace(/[.,\s]/g, '')) : null;
   let size: Enrichment['size'] = 'unknown';
