@@ -16,21 +16,29 @@ const ACCENT_HINTS: Record<Language, RegExp> = {
 };
 
 /**
- * Guesses which of the four languages a text is written in by counting frequent function words
- * and characters typical of each. Falls back to English when nothing stands out.
+ * The evidence for each language: frequent function words count one, typical characters half.
+ * Exposed so that callers can judge how sure the guess is (the intake agent's confidence).
  */
-export function detectLanguage(text: string): Language {
+export function languageScores(text: string): Record<Language, number> {
   const words = text.toLowerCase().match(/[\p{L}']+/gu) ?? [];
-  const scores = new Map<Language, number>();
+  const scores = {} as Record<Language, number>;
   for (const language of Object.values(Language)) {
     const markers = new Set(MARKERS[language]);
     const wordScore = words.filter((word) => markers.has(word)).length;
     const accentScore = (text.toLowerCase().match(ACCENT_HINTS[language]) ?? []).length * 0.5;
-    scores.set(language, wordScore + accentScore);
+    scores[language] = wordScore + accentScore;
   }
+  return scores;
+}
+
+/**
+ * Guesses which of the four languages a text is written in by counting frequent function words
+ * and characters typical of each. Falls back to English when nothing stands out.
+ */
+export function detectLanguage(text: string): Language {
   let best: Language = Language.EN;
   let bestScore = 0;
-  for (const [language, score] of scores) {
+  for (const [language, score] of Object.entries(languageScores(text)) as [Language, number][]) {
     if (score > bestScore) {
       best = language;
       bestScore = score;
