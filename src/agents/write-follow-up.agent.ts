@@ -19,13 +19,18 @@ export const VALIDITY_NEAR_DAYS = 7;
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date');
 
+/** Forms of address and titles that may precede a first name; abbreviations ending in a full stop are skipped too. */
+const HONORIFICS = new Set(['herr', 'frau', 'dr', 'prof', 'mr', 'mrs', 'ms', 'miss', 'mx', 'sir', 'madam', 'monsieur', 'madame', 'mademoiselle', 'mme', 'mlle', 'señor', 'señora', 'señorita', 'sr', 'sra', 'srta', 'don', 'doña', 'dra', 'ing', 'dipl', 'mag']);
+
 /**
- * The lead's first name only: the first word, its letters (a hyphen or apostrophe between letters
- * kept, for Jean-Luc or D'Arcy), at most 40 characters; null when nothing is left. Whatever else the
- * name field holds (a title, a surname, an instruction) never reaches the message or the model.
+ * The lead's first name only: the first word that is not a title or form of address, its letters
+ * (a hyphen or apostrophe between letters kept, for Anna-Lena or D'Arcy), at most 40 characters;
+ * null when nothing is left. Whatever else the name field holds (a surname, an instruction) never
+ * reaches the message or the model.
  */
 export function sanitiseFirstName(name: string | null | undefined): string | null {
-  const first = (name ?? '').normalize('NFC').trim().split(/\s+/)[0] ?? '';
+  const words = (name ?? '').normalize('NFC').trim().split(/[\s,]+/).filter((word) => word.length > 0);
+  const first = words.find((word) => !word.endsWith('.') && !HONORIFICS.has(word.toLowerCase())) ?? '';
   const letters = first.replace(/[^\p{L}\p{M}'’-]/gu, '').replace(/^['’-]+|['’-]+$/g, '').replace(/['’-]{2,}/g, '-');
   const capped = letters.slice(0, 40).replace(/['’-]+$/, '');
   return capped.length > 0 ? capped : null;
