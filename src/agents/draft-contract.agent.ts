@@ -22,6 +22,7 @@ const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), '
 export function singleLine(value: string): string {
   return value
     .replace(/[\r\n\t]+/g, ' ')
+    .replace(/<[^>]*>/g, '')
     .replace(/[<>*_#|`[\]\\]/g, '')
     .replace(/\s{2,}/g, ' ')
     .trim()
