@@ -70,7 +70,7 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     }
 
     if (roles.includes('worker')) {
-      await startWorkerRole({ config, dataSource: database.dataSource, queue, agency, events: live, clock, logger });
+      await startWorkerRole({ config, dataSource: database.dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions });
       logger.info({ concurrency: config.workerConcurrency, providers: config.llm.providers }, 'pipeline worker started');
     }
 

@@ -92,7 +92,7 @@ export class Proposal {
 
   /** What the revision was written from (requirements, design, estimate, price): internal, for the reviewer and reviser. */
   @Column({ type: 'jsonb', nullable: true })
-  basis!: Record<string, unknown> | null;
+  basis!: unknown;
 
   @Field(() => String, { nullable: true, description: 'A contract draft in Markdown, written when the customer accepts; for legal review before use.' })
   @Column({ type: 'text', nullable: true })

@@ -7,7 +7,8 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import { startJobQueue, type JobQueue } from './job-queue.js';
-import { singleModel, type AgentModels, type PipelineContext } from './pipeline-context.js';
+import { promptVersionedModels, type PipelineContext } from './pipeline-context.js';
+import type { PromptVersionService } from '../services/prompt-version.service.js';
 import { pipelineQueuePolicies, type PipelinePayloads } from './pipeline-jobs.js';
 import { startPipelineWorker } from './pipeline.worker.js';
 
@@ -30,8 +31,8 @@ export interface WorkerDependencies {
   events: DomainEvents;
   clock: Clock;
   logger: Logger;
-  /** The prompt version per agent and lead; every agent on its built-in prompt when absent. */
-  models?: (model: ModelStack['model']) => AgentModels;
+  /** Chooses the prompt version per agent and lead (A/B experiments). */
+  promptVersions: Pick<PromptVersionService, 'choose'>;
 }
 
 /** The worker role: the model chain (recording every call in agent_runs) and a handler per step. */
@@ -42,7 +43,7 @@ export async function startWorkerRole(dependencies: WorkerDependencies): Promise
     dataSource,
     queue,
     agency: dependencies.agency,
-    models: dependencies.models ? dependencies.models(stack.model) : singleModel(stack.model),
+    models: promptVersionedModels(stack.model, dependencies.promptVersions),
     clock,
     events: dependencies.events,
     logger: logger.child({ component: 'pipeline' }),

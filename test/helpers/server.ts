@@ -53,7 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const clock = options.clock ?? systemClock;
     const services = makeServices(dataSource, clock, live, queue);
     if (options.worker) {
-      await startWorkerRole({ config, dataSource, queue, agency: options.agency ?? loadAgencyConfig(), events: live, clock, logger });
+      await startWorkerRole({ config, dataSource, queue, agency: options.agency ?? loadAgencyConfig(), events: live, clock, logger, promptVersions: services.promptVersions });
     }
     server = await createServer({ config, dataSource, services, logger, live });
     const port = await server.listen(0, '127.0.0.1');
