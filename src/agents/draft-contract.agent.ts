@@ -16,7 +16,8 @@ import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/
 export const DRAFT_CONTRACT_AGENT = { agent: 'contract-drafter', strategy: 'template-fill' } as const;
 export const DRAFT_CONTRACT_PROMPT_VERSION = 'draft-contract/v1';
 
-const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date');
+/** An ISO 8601 date, or a Date as the entities hold it (sent to the model as its ISO string). */
+const isoDate = z.union([z.date().transform((value) => value.toISOString()), z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date')]);
 
 /** One line of untrusted text for a Markdown document: no line breaks, no Markdown or HTML markup, at most 120 characters. */
 export function singleLine(value: string): string {

@@ -40,7 +40,7 @@ export const summariseForCrmInputSchema = z.object({
     .nullable(),
   /** Most recent first or last: the newest by createdAt is taken as the last activity. */
   activities: z.array(z.object({ type: z.string(), createdAt: z.string(), actor: z.string() })).default([]),
-  proposalLink: z.url().nullable(),
+  proposalLink: z.url({ protocol: /^https?$/ }).nullable(),
 });
 export type SummariseForCrmInput = z.input<typeof summariseForCrmInputSchema>;
 type ParsedInput = z.output<typeof summariseForCrmInputSchema>;

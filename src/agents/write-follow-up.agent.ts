@@ -17,7 +17,8 @@ export const WRITE_FOLLOW_UP_PROMPT_VERSION = 'write-follow-up/v1';
 /** The validity is "near" from this many days before its end. */
 export const VALIDITY_NEAR_DAYS = 7;
 
-const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date');
+/** An ISO 8601 date, or a Date as the entities hold it (sent to the model as its ISO string). */
+const isoDate = z.union([z.date().transform((value) => value.toISOString()), z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date')]);
 
 /** Forms of address and titles that may precede a first name; abbreviations ending in a full stop are skipped too. */
 const HONORIFICS = new Set(['herr', 'frau', 'dr', 'prof', 'mr', 'mrs', 'ms', 'miss', 'mx', 'sir', 'madam', 'monsieur', 'madame', 'mademoiselle', 'mme', 'mlle', 'señor', 'señora', 'señorita', 'sr', 'sra', 'srta', 'don', 'doña', 'dra', 'ing', 'dipl', 'mag']);

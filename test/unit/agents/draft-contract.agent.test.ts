@@ -97,3 +97,10 @@ describe(statedAmounts.name, () => {
     assert.equal(statedAmounts('36.12 €').has(36120), false);
   });
 });
+
+describe('draftContractInputSchema', () => {
+  it('takes the dates as Date objects, as the entities hold them, alike', () => {
+    const fromDates = draftContractOffline({ ...base, acceptedAt: new Date('2026-11-20T09:00:00Z'), proposal: { ...base.proposal, validUntil: new Date('2026-12-01T00:00:00Z') } }, agency);
+    assert.deepEqual(fromDates, draftContractOffline(base, agency));
+  });
+});

@@ -60,6 +60,12 @@ describe(summariseForCrmOffline.name, () => {
   });
 });
 
+describe('summariseForCrmInputSchema', () => {
+  it('takes only an http(s) proposal link', () => {
+    assert.throws(() => summariseForCrmOffline({ ...base, proposalLink: 'javascript:alert(1)' }, agency), /proposalLink/);
+  });
+});
+
 describe(nextStepFor.name, () => {
   it('follows where the lead and its proposal stand', () => {
     const step = (status: string, proposal: string | null) =>
