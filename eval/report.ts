@@ -36,7 +36,7 @@ function gateCell(metric: Metric, gates: GateResult): string {
   const gate = GATES.find((entry) => entry.metric === metric);
   if (!gate) return '';
   const passed = gates.checks.filter((check) => check.metric === metric).every((check) => check.passed);
-  return `≥ ${gate.minimum * 100} % ${passed ? 'ok' : 'FAIL'}`;
+  return `${gate.minimum === 1 ? '=' : '≥'} ${gate.minimum * 100} % ${passed ? 'ok' : 'FAIL'}`;
 }
 
 export function formatTable(summary: Summary, gates: GateResult): string {

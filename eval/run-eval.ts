@@ -120,7 +120,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const summary = summarise(scores);
     const gates = evaluateGates(summary);
     const finishedAt = new Date();
-    const heading = `Leadpilot evaluation: ${cases.length} leads, provider ${options.provider}${model ? ` (${model})` : ''}${promptVersions.length ? `, prompt versions ${promptVersions.map((used) => `${used.agent}=${used.file}`).join(', ')}` : ''}`;
+    const heading = `Leadpilot evaluation: ${cases.length} lead${cases.length === 1 ? '' : 's'}, provider ${options.provider}${model ? ` (${model})` : ''}${promptVersions.length ? `, prompt versions ${promptVersions.map((used) => `${used.agent}=${used.file}`).join(', ')}` : ''}`;
     process.stdout.write(`\n${formatReport({ summary, gates, scores, heading })}\n`);
 
     const out = options.out ?? defaultResultsPath(startedAt, options.provider, path.join(REPOSITORY, 'eval/results'));
@@ -140,7 +140,8 @@ async function main(argv: readonly string[]): Promise<number> {
         runs,
       }),
     );
-    process.stdout.write(`\nResults written to ${path.relative(process.cwd(), path.resolve(out)) || out}\n`);
+    const relative = path.relative(process.cwd(), path.resolve(out));
+    process.stdout.write(`\nResults written to ${relative.startsWith('..') ? path.resolve(out) : relative}\n`);
 
     // A lead the harness could not submit or read is the harness's failure, not the agents'.
     const harnessErrors = runs.filter((run) => run.outcome === 'error').length;
