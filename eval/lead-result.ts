@@ -101,10 +101,13 @@ export type LeadRun =
   | { readonly outcome: 'timeout'; readonly leadId: string | null; readonly durationMs: number; readonly lastStatus: string | null }
   | { readonly outcome: 'error'; readonly leadId: string | null; readonly durationMs: number; readonly error: string };
 
+/** Kinds are compared without regard to case: a GraphQL enum (FIRST_REPLY) and a string (first_reply) alike. */
+const isFirstReply = (message: { kind: string }) => message.kind.toLowerCase() === FIRST_REPLY_KIND;
+
 export function isSettled(progress: LeadProgress): boolean {
   if (!(SETTLED_STATUSES as readonly string[]).includes(progress.status)) return false;
   if ((SETTLED_WITHOUT_REPLY as readonly string[]).includes(progress.status)) return true;
-  return progress.outboundMessages.some((message) => message.kind === FIRST_REPLY_KIND);
+  return progress.outboundMessages.some(isFirstReply);
 }
 
 /** The proposal judged: the newest revision. */
@@ -129,12 +132,20 @@ export function designOf(result: LeadResult, proposal: ProposalResult | undefine
 
 /** The first reply to the lead, if written. */
 export function firstReply(result: LeadResult): OutboundMessageResult | undefined {
-  return result.outboundMessages.find((message) => message.kind === FIRST_REPLY_KIND);
+  return result.outboundMessages.find(isFirstReply);
 }
 
 /** An outbound message's text: e-mails carry `{ text }` in their payload. */
 export function messageText(message: OutboundMessageResult): string {
-  const payload = message.payload;
+  let payload: unknown = message.payload;
+  if (typeof payload === 'string') {
+    const raw = payload;
+    try {
+      payload = JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
   if (payload && typeof payload === 'object' && 'text' in payload && typeof payload.text === 'string') return payload.text;
   return '';
 }

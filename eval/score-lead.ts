@@ -95,7 +95,7 @@ function checkPriority(leadCase: LeadCase, outcome: Outcome, priority: string | 
   // The band only means something for a lead that may qualify and did.
   if (outcome !== 'qualified' || leadCase.labels.disposition === 'disqualified' || leadCase.labels.disposition === 'spam') return notApplicable;
   const band = leadCase.labels.priority;
-  return priority !== null && (band as readonly string[]).includes(priority) ? pass : fail(`priority ${priority ?? 'none'}, expected ${band.join(' or ')}`);
+  return priority !== null && (band as readonly string[]).includes(priority.toUpperCase()) ? pass : fail(`priority ${priority ?? 'none'}, expected ${band.join(' or ')}`);
 }
 
 function checkLanguage(leadCase: LeadCase, result: LeadResult): Check {

@@ -97,3 +97,12 @@ describe('runLeads', () => {
     assert.deepEqual([...seen].sort(), ['a', 'b', 'c', 'd', 'e']);
   });
 });
+
+describe('reading outbound messages', () => {
+  it('finds the first reply whether its kind comes as a string or an enum, and reads its text from the payload', async () => {
+    const { firstReply, messageText } = await import('../../../eval/lead-result.js');
+    const result = qualifiedResult({ outboundMessages: [{ kind: 'FIRST_REPLY', subject: 'Re', payload: JSON.stringify({ text: 'Hello' }), status: 'SENT' }] });
+    assert.equal(messageText(firstReply(result)!), 'Hello');
+    assert.equal(isSettled({ status: 'DISQUALIFIED', outboundMessages: [{ kind: 'FIRST_REPLY' }] }), true);
+  });
+});
