@@ -17,7 +17,8 @@ export interface PromptVersionUsed {
   readonly file: string;
   readonly sha256: string;
   readonly id: string;
-  readonly version: number | null;
+  /** As the API names it, e.g. pricing/v2. */
+  readonly version: string | null;
 }
 
 export interface ResultsDocument {

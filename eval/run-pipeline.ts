@@ -49,10 +49,11 @@ export async function applyPromptVersions(client: GraphqlClient, promptVersions:
   const used: PromptVersionUsed[] = [];
   for (const { agent, file } of promptVersions) {
     const template = await readFile(file, 'utf8');
-    const created = await client.request<{ createPromptVersion: { id: string; version: number | null } }>(CREATE_PROMPT_VERSION, { agent, template });
+    const created = await client.request<{ createPromptVersion: { id: string; version: string | number | null } }>(CREATE_PROMPT_VERSION, { agent, template });
     const { id, version } = created.createPromptVersion;
     await client.request(ACTIVATE_PROMPT_VERSION, { id });
-    used.push({ agent, file, sha256: createHash('sha256').update(template).digest('hex'), id, version: version ?? null });
+    // The version is named like "pricing/v2"; proposals and agent runs record the same name.
+    used.push({ agent, file, sha256: createHash('sha256').update(template).digest('hex'), id, version: version === null ? null : String(version) });
   }
   return used;
 }

@@ -16,7 +16,7 @@ describe('the results file', () => {
     model: null,
     commit: 'abc123',
     options: { only: [], concurrency: null, timeoutMs: 120_000 },
-    promptVersions: [{ agent: 'pricing', file: 'prompts/pricing.txt', sha256: 'f'.repeat(64), id: 'pv-1', version: 2 }],
+    promptVersions: [{ agent: 'pricing', file: 'prompts/pricing.txt', sha256: 'f'.repeat(64), id: 'pv-1', version: 'pricing/v2' }],
     gates: evaluateGates(summary),
     summary,
     scores,

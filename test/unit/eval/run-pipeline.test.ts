@@ -106,3 +106,28 @@ describe('reading outbound messages', () => {
     assert.equal(isSettled({ status: 'DISQUALIFIED', outboundMessages: [{ kind: 'FIRST_REPLY' }] }), true);
   });
 });
+
+describe('applyPromptVersions', () => {
+  it('creates each version from its file, activates it, and records its name and the template hash', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { applyPromptVersions } = await import('../../../eval/run-pipeline.js');
+    const directory = await mkdtemp(path.join(tmpdir(), 'eval-prompts-'));
+    const file = path.join(directory, 'pricing.txt');
+    await writeFile(file, '{{default}}\nBe brief.');
+    const sent: { query: string; variables: Record<string, unknown> | undefined }[] = [];
+    const client: GraphqlClient = {
+      async request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+        sent.push({ query, variables });
+        if (query.includes('createPromptVersion')) return { createPromptVersion: { id: 'pv-7', version: 'pricing/v2' } } as T;
+        return { activatePromptVersion: { id: 'pv-7' } } as T;
+      },
+    };
+    const used = await applyPromptVersions(client, [{ agent: 'pricing', file }]);
+    assert.deepEqual(sent.map((entry) => entry.variables), [{ agent: 'pricing', template: '{{default}}\nBe brief.' }, { id: 'pv-7' }]);
+    assert.equal(used.length, 1);
+    assert.equal(used[0]!.version, 'pricing/v2');
+    assert.match(used[0]!.sha256, /^[0-9a-f]{64}$/);
+  });
+});
