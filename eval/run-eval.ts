@@ -109,7 +109,7 @@ async function main(argv: readonly string[]): Promise<number> {
         signal: interrupt.signal,
         onSettled: (leadCase, run) => {
           done += 1;
-          const status = run.outcome === 'settled' ? run.result.status : run.outcome.toUpperCase();
+          const status = run.outcome === 'settled' ? run.result.status : run.outcome === 'error' ? `ERROR (${run.error.slice(0, 160)})` : 'TIMEOUT';
           process.stderr.write(`[${String(done).padStart(String(cases.length).length)}/${cases.length}] ${leadCase.id} ${status} ${formatSeconds(run.durationMs)}\n`);
         },
       },
