@@ -109,7 +109,7 @@ describe('reading outbound messages', () => {
 
 describe('applyPromptVersions', () => {
   it('creates each version from its file, activates it, and records its name and the template hash', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
     const { applyPromptVersions } = await import('../../../eval/run-pipeline.js');
@@ -124,7 +124,7 @@ describe('applyPromptVersions', () => {
         return { activatePromptVersion: { id: 'pv-7' } } as T;
       },
     };
-    const used = await applyPromptVersions(client, [{ agent: 'pricing', file }]);
+    const used = await applyPromptVersions(client, [{ agent: 'pricing', file }]).finally(() => rm(directory, { recursive: true, force: true }));
     assert.deepEqual(sent.map((entry) => entry.variables), [{ agent: 'pricing', template: '{{default}}\nBe brief.' }, { id: 'pv-7' }]);
     assert.equal(used.length, 1);
     assert.equal(used[0]!.version, 'pricing/v2');
