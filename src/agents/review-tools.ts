@@ -129,7 +129,7 @@ export function priceCheck(subject: ReviewSubject, agency: AgencyConfig): ToolOb
       'Re-price from the estimate: expected days per role × the rate card.',
     );
   }
-  if (!mentionsAmount(subject.body, price.total, agency, language)) blocking(`The body does not state the total ${money(price.total)}.`, `State the total ${money(price.total)} in the price section.`);
+  if (!mentionsAmount(subject.body, price.total)) blocking(`The body does not state the total ${money(price.total)}.`, `State the total ${money(price.total)} in the price section.`);
   return observation('priceCheck', findings, `line items, rates, discount, bounds and the total ${price.total} agree; the body states it.`);
 }
 

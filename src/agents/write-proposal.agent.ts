@@ -90,7 +90,7 @@ export type WrittenProposal = z.output<typeof proposalObject>;
 export function writtenProposalSchema(input: WriteProposalData, agency: AgencyConfig) {
   const language = agencyLanguage(input.language);
   return proposalObject.superRefine((value, context) => {
-    if (!mentionsAmount(value.body, input.price.total, agency, language)) {
+    if (!mentionsAmount(value.body, input.price.total)) {
       context.addIssue({ code: 'custom', path: ['body'], message: `must state the total ${formatMoney(agency, input.price.total, language)} exactly as priced` });
     }
     const copied = copiedPassage(value.body, input.message);
@@ -99,10 +99,9 @@ export function writtenProposalSchema(input: WriteProposalData, agency: AgencyCo
 }
 
 /** Digits of an amount as people write them: 24000, 24.000, 24,000, 24 000, 24'000. */
-export function mentionsAmount(text: string, amount: number, agency: AgencyConfig, language: AgencyLanguage): boolean {
-  const flat = text.replace(/[\u00a0\u202f\u2009]/g, ' ');
-  const formatted = formatMoney(agency, amount, language).replace(/[\u00a0\u202f\u2009]/g, ' ');
-  if (flat.includes(formatted)) return true;
+export function mentionsAmount(text: string, amount: number): boolean {
+  const flat = text.replace(/[\u00a0\u202f\u2009\u2019]/g, (space) => (space === '\u2019' ? "'" : ' '));
+  // The locale's own grouping is among these; the digits must stand alone (not 148.360 for 48.360).
   const digits = String(Math.round(amount));
   const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u0000');
   const variants = new Set(['', '.', ',', ' ', "'"].map((separator) => grouped.replace(/\u0000/g, separator)));
