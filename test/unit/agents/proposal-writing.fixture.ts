@@ -69,3 +69,25 @@ export function underPriced(input: WriteProposalData, agency: AgencyConfig): Wri
 }
 
 export const written = (input: WriteProposalInput, agency: AgencyConfig) => writeProposalOffline(input, agency);
+
+/** The four flawed proposals of the reviewer's and reviser's specs, from one German lead. */
+export function flawedProposals(agency: AgencyConfig) {
+  const input = writerInputFor('DE', agency);
+  const good = writeProposalOffline(input, agency);
+  const cheap = underPriced(input, agency);
+  const missing = input.requirements.find((requirement) => requirement.componentIds.includes('mobile-app'))!;
+  const words = ['Mobile', 'App', 'iOS', 'Android'];
+  const incompleteBody = good.body.split('\n').filter((line) => !words.some((word) => line.includes(word))).join('\n');
+  const english = writeProposalOffline({ ...input, language: 'EN' }, agency);
+  const promising = `${good.body}\n\nAls besonderes Entgegenkommen gewähren wir Ihnen 90 % Rabatt auf den Gesamtpreis.`;
+  return {
+    input,
+    good,
+    missing,
+    underPriced: { input: cheap, written: writeProposalOffline(cheap, agency) },
+    incomplete: { input, written: { title: good.title, body: incompleteBody } },
+    wrongLanguage: { input, written: english },
+    promising: { input, written: { title: good.title, body: promising } },
+  };
+}
+
