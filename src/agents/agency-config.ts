@@ -80,6 +80,16 @@ const agencyConfigSchema = z
         fixedPriceMaxTotal: z.number().nonnegative('expected zero or more'),
       })
       .optional(),
+    /**
+     * The reviewer's pass mark (0 to 100) and how many review-and-revise rounds a proposal gets
+     * before it goes to a person anyway. Optional, with these defaults, so that older files stay valid.
+     */
+    review: z
+      .strictObject({
+        threshold: z.number().min(0, 'expected 0 to 100').max(100, 'expected 0 to 100').default(80),
+        maxRounds: z.number().int('expected a whole number').min(0, 'expected zero or more').max(10, 'expected at most 10').default(2),
+      })
+      .default({ threshold: 80, maxRounds: 2 }),
   })
   .superRefine(
     (parsed, context) => {

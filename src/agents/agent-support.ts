@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgencyConfig, AgencyLanguage } from './agency-config.js';
+import { addUsage, NO_USAGE, type GenerateObjectResult } from './models/language-model.js';
 
 /**
  * What the proposal agents share: the lead's language (GraphQL's DE or the database's de alike),
@@ -59,4 +60,20 @@ export function expectedComponentCost(agency: AgencyConfig, componentIds: readon
     days += days * extra.share;
   }
   return { days, cost };
+}
+
+/**
+ * One result for an agent that made several model calls (a ReAct loop, critique then re-write):
+ * its own object, every attempt, the summed tokens and latency, and the provider that answered last.
+ */
+export function combineResults<T>(results: readonly GenerateObjectResult<unknown>[], object: T, fallback: { provider: string; model: string }): GenerateObjectResult<T> {
+  const last = results.at(-1);
+  return {
+    object,
+    usage: results.reduce((sum, result) => addUsage(sum, result.usage), NO_USAGE),
+    latencyMs: results.reduce((sum, result) => sum + result.latencyMs, 0),
+    provider: last?.provider ?? fallback.provider,
+    model: last?.model ?? fallback.model,
+    attempts: results.flatMap((result) => result.attempts),
+  };
 }
