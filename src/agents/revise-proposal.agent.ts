@@ -387,7 +387,13 @@ export async function reviseProposal(
   model: LanguageModel,
   input: ReviseProposalInput,
   agency: AgencyConfig,
-  run: { leadId?: string | null; promptVersion?: string; signal?: AbortSignal } = {},
+  run: {
+    leadId?: string | null;
+    promptVersion?: string;
+    signal?: AbortSignal;
+    /** The writer's own model and prompt version (A/B): the re-write is the writer's run, not the reviser's. */
+    writer?: { model: LanguageModel; promptVersion?: string };
+  } = {},
 ): Promise<GenerateObjectResult<Revision>> {
   const data = reviseProposalInputSchema.parse(input);
   const changes = await model.generateObject({
@@ -400,6 +406,6 @@ export async function reviseProposal(
     run: { ...REVISE_PROPOSAL_AGENT, promptVersion: run.promptVersion ?? REVISE_PROPOSAL_PROMPT_VERSION, leadId: run.leadId ?? null },
   });
   const plan = applyProposalChanges(data, changes.object, agency);
-  const written = await writeProposal(model, plan.writerInput, agency, { leadId: run.leadId ?? null, signal: run.signal });
+  const written = await writeProposal(run.writer?.model ?? model, plan.writerInput, agency, { leadId: run.leadId ?? null, promptVersion: run.writer?.promptVersion, signal: run.signal });
   return combineResults([changes, written], { ...plan, title: written.object.title, body: written.object.body }, model);
 }
