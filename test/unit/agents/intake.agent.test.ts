@@ -129,6 +129,18 @@ describe('intakeOffline', () => {
       assert.equal(wallet.likely, false, wallet.signals.join(' | '));
     });
 
+    it('flags bulk-mail junk but not the same words in a request for software', () => {
+      const junk = spam({ message: 'Congratulations, you have won! Click here to claim your prize and earn money from home.' });
+      assert.equal(junk.likely, true);
+      assert.ok(junk.signals.some((entry) => entry.startsWith('bulk-mail terms')), junk.signals.join(' | '));
+      for (const message of [
+        'Wir brauchen ein Mitarbeiterportal, in dem sich unsere Mitarbeiter an- und abmelden und Urlaub beantragen können.',
+        'We want to build a dating site for seniors, with profiles, chat and a subscription.',
+      ]) {
+        assert.deepEqual(spam({ message }), { likely: false, signals: [] }, message);
+      }
+    });
+
     it('does not call vendor pitches and job applications spam', () => {
       const messages = [
         'Hello, we are a nearshore development company in Poland. We offer dedicated developers for your projects at competitive rates. Would you be open to a quick call?',
