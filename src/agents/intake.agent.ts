@@ -197,6 +197,21 @@ const LEAD_LISTS = [
   'fichier de prospects', 'fichiers emails', 'base de donnees b2b', 'base de donnees de prospects',
   'lista de leads', 'base de datos de contactos', 'base de datos b2b', 'listas de correo',
 ];
+/**
+ * Selling to the reader: what turns "backlinks" or "email list" from a topic (an SEO team's tool,
+ * a CRM for a newsletter) into an offer.
+ */
+const OFFER_CUES = [
+  'we offer', 'we sell', 'we provide', 'we can provide', 'we are offering', 'i offer', 'i sell', 'i can provide', 'for sale',
+  'cheap', 'affordable', 'per link', 'high quality', 'whatsapp', 'telegram', 'skype', 'dm me', 'reply yes', 'your website', 'your site', 'your blog', 'your business', 'your sales team',
+  'wir bieten', 'wir verkaufen', 'ich biete', 'zu verkaufen', 'gunstig', 'hochwertige', 'ihre website', 'ihre webseite', 'ihrer website',
+  'ihre seite', 'ihrer seite', 'ihren blog', 'ihr vertrieb',
+  'nous proposons', 'nous offrons', 'nous vendons', 'je propose', 'a vendre', 'pas cher', 'de qualite', 'votre site', 'votre blog',
+  'votre entreprise', 'vos commerciaux',
+  'ofrecemos', 'vendemos', 'ofrezco', 'a la venta', 'barato', 'economico', 'de calidad', 'su web', 'su sitio', 'su pagina', 'su blog',
+  'su empresa', 'su equipo comercial',
+];
+
 const CRYPTO = [
   'crypto', 'cryptocurrency', 'bitcoin', 'btc', 'ethereum', 'usdt', 'nft', 'airdrop', 'token sale', 'krypto',
   'kryptowahrung', 'cryptomonnaie', 'criptomoneda', 'criptomonedas',
@@ -255,12 +270,15 @@ export function spamSignals(input: { email: string | null; message: string }): {
   const add = (signal: string, weight: number) => found.push({ signal, weight });
   const list = (keywords: string[]) => keywords.slice(0, 4).join(', ');
 
-  const seo = findKeywords(text, SEO_OFFERS);
-  if (seo.length > 0) add(`SEO or backlink offer (${list(seo)})`, 2);
-  const guest = findKeywords(text, GUEST_POSTS);
-  if (guest.length > 0) add(`guest-post offer (${list(guest)})`, 2);
-  const leadLists = findKeywords(text, LEAD_LISTS);
-  if (leadLists.length > 0) add(`lead-list offer (${list(leadLists)})`, 2);
+  // A topic alone ("a dashboard of our backlinks") weighs one; offered to the reader, two.
+  const offer = findKeywords(text, OFFER_CUES).length > 0;
+  const offered = (keywords: string[], what: string) => {
+    const hits = findKeywords(text, keywords);
+    if (hits.length > 0) add(offer ? `${what} offer (${list(hits)})` : `mentions ${what} terms (${list(hits)})`, offer ? 2 : 1);
+  };
+  offered(SEO_OFFERS, 'SEO or backlink');
+  offered(GUEST_POSTS, 'guest-post');
+  offered(LEAD_LISTS, 'lead-list');
   const crypto = findKeywords(text, CRYPTO);
   if (crypto.length > 0) {
     const money = findKeywords(text, MONEY_PROMISES);
