@@ -197,6 +197,21 @@ const LEAD_LISTS = [
   'fichier de prospects', 'fichiers emails', 'base de donnees b2b', 'base de donnees de prospects',
   'lista de leads', 'base de datos de contactos', 'base de datos b2b', 'listas de correo',
 ];
+/**
+ * Selling to the reader: what turns "backlinks" or "email list" from a topic (an SEO team's tool,
+ * a CRM for a newsletter) into an offer.
+ */
+const OFFER_CUES = [
+  'we offer', 'we sell', 'we provide', 'we can provide', 'we are offering', 'i offer', 'i sell', 'i can provide', 'for sale',
+  'cheap', 'affordable', 'per link', 'high quality', 'whatsapp', 'telegram', 'skype', 'dm me', 'reply yes', 'your website', 'your site', 'your blog', 'your business', 'your sales team',
+  'wir bieten', 'wir verkaufen', 'ich biete', 'zu verkaufen', 'gunstig', 'hochwertige', 'ihre website', 'ihre webseite', 'ihrer website',
+  'ihre seite', 'ihrer seite', 'ihren blog', 'ihr vertrieb',
+  'nous proposons', 'nous offrons', 'nous vendons', 'je propose', 'a vendre', 'pas cher', 'de qualite', 'votre site', 'votre blog',
+  'votre entreprise', 'vos commerciaux',
+  'ofrecemos', 'vendemos', 'ofrezco', 'a la venta', 'barato', 'economico', 'de calidad', 'su web', 'su sitio', 'su pagina', 'su blog',
+  'su empresa', 'su equipo comercial',
+];
+
 const CRYPTO = [
   'crypto', 'cryptocurrency', 'bitcoin', 'btc', 'ethereum', 'usdt', 'nft', 'airdrop', 'token sale', 'krypto',
   'kryptowahrung', 'cryptomonnaie', 'criptomoneda', 'criptomonedas',
@@ -210,6 +225,19 @@ const MONEY_PROMISES = [
 
 /** Profiles an applicant or a genuine sender links to: not what a link farm is made of. */
 const PROFILE_HOSTS = /^(?:https?:\/\/)?(?:www\.)?(?:[a-z0-9-]+\.)?(?:linkedin\.com|xing\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com|stackoverflow\.com)\b/i;
+
+/**
+ * Bulk-mail junk. Deliberately not the qualification's wider list: words such as "abmelden"
+ * (log out), "dating site" or "forex" also occur in genuine requests for software.
+ */
+const JUNK = [
+  'viagra', 'cialis', 'lottery winner', 'lotteriegewinn', 'jackpot', 'free spins', 'casino bonus', 'double your money',
+  'make money fast', 'earn money from home', 'work from home and earn', 'geld verdienen von zuhause', 'schnell reich',
+  'gagner de l argent facilement', 'argent facile', 'ganar dinero desde casa', 'dinero facil', 'adult content', 'hot singles',
+  'click here', 'klicken sie hier', 'cliquez ici', 'haga clic aqui', 'buy followers', 'follower kaufen', 'acheter des abonnes',
+  'comprar seguidores', 'cheap loans', 'kredit ohne schufa', 'pret rapide sans', 'prestamo rapido', 'weight loss pills',
+  'abnehmen ohne', 'maigrir vite', 'adelgazar rapido', 'you have won', 'sie haben gewonnen', 'vous avez gagne', 'ha ganado',
+];
 
 /** http(s) and www links, and bare domains that are not part of an e-mail address; profiles not counted. */
 function countLinks(raw: string): number {
@@ -242,19 +270,22 @@ export function spamSignals(input: { email: string | null; message: string }): {
   const add = (signal: string, weight: number) => found.push({ signal, weight });
   const list = (keywords: string[]) => keywords.slice(0, 4).join(', ');
 
-  const seo = findKeywords(text, SEO_OFFERS);
-  if (seo.length > 0) add(`SEO or backlink offer (${list(seo)})`, 2);
-  const guest = findKeywords(text, GUEST_POSTS);
-  if (guest.length > 0) add(`guest-post offer (${list(guest)})`, 2);
-  const leadLists = findKeywords(text, LEAD_LISTS);
-  if (leadLists.length > 0) add(`lead-list offer (${list(leadLists)})`, 2);
+  // A topic alone ("a dashboard of our backlinks") weighs one; offered to the reader, two.
+  const offer = findKeywords(text, OFFER_CUES).length > 0;
+  const offered = (keywords: string[], what: string) => {
+    const hits = findKeywords(text, keywords);
+    if (hits.length > 0) add(offer ? `${what} offer (${list(hits)})` : `mentions ${what} terms (${list(hits)})`, offer ? 2 : 1);
+  };
+  offered(SEO_OFFERS, 'SEO or backlink');
+  offered(GUEST_POSTS, 'guest-post');
+  offered(LEAD_LISTS, 'lead-list');
   const crypto = findKeywords(text, CRYPTO);
   if (crypto.length > 0) {
     const money = findKeywords(text, MONEY_PROMISES);
     if (money.length > 0) add(`crypto scheme (${list([...crypto, ...money])})`, 2);
     else add(`mentions crypto (${list(crypto)})`, 1);
   }
-  const junk = leadSignals.spamTerms.filter((term) => ![...GUEST_POSTS].includes(term));
+  const junk = findKeywords(text, JUNK);
   if (junk.length > 0) add(`bulk-mail terms (${list(junk)})`, 2);
   const links = countLinks(input.message);
   if (links >= 5) add(`link farm: ${links} links`, 2);

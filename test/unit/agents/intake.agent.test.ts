@@ -95,6 +95,7 @@ describe('intakeOffline', () => {
         { message: 'Hi, we sell high quality dofollow backlinks from DA 50+ sites. Rank your website on the first page of Google in 30 days!', signal: /SEO or backlink/ },
         { message: 'Guten Tag, wir bieten Ihnen einen Gastbeitrag auf unserem Reiseblog an, inklusive Link zu Ihrer Seite, für nur 80 €.', signal: /guest-post/ },
         { message: 'Bonjour, nous vendons un fichier de prospects B2B de 50 000 décideurs en France, mis à jour chaque mois.', signal: /lead-list/ },
+        { message: 'High quality DA50 dofollow backlinks, 10 for $99. Contact on WhatsApp +1 555 0100.', signal: /SEO or backlink offer/ },
         { message: 'Hola, invierta en nuestra criptomoneda y obtenga ganancias garantizadas del 300 % en un mes.', signal: /crypto scheme/ },
       ];
       for (const { message, signal } of cases) {
@@ -127,6 +128,28 @@ describe('intakeOffline', () => {
       assert.deepEqual(shouting.signals, ['written in capitals']);
       const wallet = spam({ message: 'We are a fintech and need a mobile crypto wallet app for iOS and Android, with KYC and a back office.' });
       assert.equal(wallet.likely, false, wallet.signals.join(' | '));
+    });
+
+    it('does not call a request for an SEO tool or a newsletter CRM spam', () => {
+      for (const message of [
+        'We need an internal tool for our SEO team to track keyword rankings and backlinks of our clients, with a dashboard.',
+        'Wir brauchen ein CRM, mit dem wir unsere Email-Liste pflegen und Newsletter verschicken. Unsere email list hat 8000 Kontakte.',
+      ]) {
+        const result = spam({ message });
+        assert.equal(result.likely, false, `${message}: ${result.signals.join(' | ')}`);
+      }
+    });
+
+    it('flags bulk-mail junk but not the same words in a request for software', () => {
+      const junk = spam({ message: 'Congratulations, you have won! Click here to claim your prize and earn money from home.' });
+      assert.equal(junk.likely, true);
+      assert.ok(junk.signals.some((entry) => entry.startsWith('bulk-mail terms')), junk.signals.join(' | '));
+      for (const message of [
+        'Wir brauchen ein Mitarbeiterportal, in dem sich unsere Mitarbeiter an- und abmelden und Urlaub beantragen können.',
+        'We want to build a dating site for seniors, with profiles, chat and a subscription.',
+      ]) {
+        assert.deepEqual(spam({ message }), { likely: false, signals: [] }, message);
+      }
     });
 
     it('does not call vendor pitches and job applications spam', () => {
