@@ -40,7 +40,7 @@ export interface TestServerOptions {
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database: TestDatabase = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PORT: '0', LLM_PROVIDERS: 'offline', PIPELINE_RETRY_DELAY: '0s', PIPELINE_STEP_RETRIES: '1', ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PORT: '0', LLM_PROVIDERS: 'offline', PIPELINE_RETRY_DELAY: '1s', PIPELINE_STEP_RETRIES: '1', ...options.env });
   const logger = createLogger({ level: config.logLevel });
   const dataSource = makeDataSource({ url: database.url, poolSize: 5 });
   await dataSource.initialize();
