@@ -202,6 +202,8 @@ type Text = {
   startWith: (first: string | null) => string;
   closing: string;
   quote: (text: string) => string;
+  /** French sets a space before the colon. */
+  colon: string;
 };
 
 const TEXT: Record<AgencyLanguage, Text> = {
@@ -253,6 +255,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
     startWith: (first) => (first ? `beginnen wir mit dem Arbeitspaket „${first}“` : 'beginnen wir mit dem Projekt'),
     closing: 'Wir freuen uns auf die Zusammenarbeit und stehen für Rückfragen jederzeit gern zur Verfügung.',
     quote: (text) => `„${text}“`,
+    colon: ':',
   },
   en: {
     title: (name, company) => `Proposal: ${name}${company ? ` for ${company}` : ''}`,
@@ -302,11 +305,12 @@ const TEXT: Record<AgencyLanguage, Text> = {
     startWith: (first) => (first ? `we start with the work package “${first}”` : 'we start the project'),
     closing: 'We look forward to working with you and are happy to answer any questions.',
     quote: (text) => `“${text}”`,
+    colon: ':',
   },
   fr: {
     title: (name, company) => `Proposition : ${name}${company ? ` pour ${company}` : ''}`,
     greeting: (name) => (name ? `Bonjour ${name},` : 'Bonjour,'),
-    thanks: (company) => `Merci pour la demande que vous nous avez adressée${company ? ` pour ${company}` : ''}. Nous avons étudié votre projet avec attention et avons le plaisir de vous adresser notre proposition.`,
+    thanks: (company) => `Merci pour la demande que vous nous avez adressée${company ? ` pour ${company}` : ''}. Nous avons étudié votre projet avec attention et avons le plaisir de vous transmettre notre proposition.`,
     need: (musts, count) => (count !== '1' ? `Si nous vous avons bien compris, vous cherchez un partenaire capable de réunir ${count} briques en une solution cohérente, avant tout ${musts}.` : `Si nous vous avons bien compris, l’essentiel pour vous est ${musts}.`),
     requirementsHeading: 'Vos besoins',
     requirementsIntro: 'Chacun de vos besoins trouve sa réponse dans notre proposition :',
@@ -351,6 +355,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
     startWith: (first) => (first ? `nous commençons par le lot « ${first} »` : 'nous lançons le projet'),
     closing: 'Nous nous réjouissons de travailler avec vous et restons à votre disposition pour toute question.',
     quote: (text) => `« ${text} »`,
+    colon: ' :',
   },
   es: {
     title: (name, company) => `Propuesta: ${name}${company ? ` para ${company}` : ''}`,
@@ -400,6 +405,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
     startWith: (first) => (first ? `empezamos con el paquete «${first}»` : 'empezamos el proyecto'),
     closing: 'Será un placer trabajar con ustedes; quedamos a su disposición para cualquier pregunta.',
     quote: (text) => `«${text}»`,
+    colon: ':',
   },
 };
 
@@ -420,6 +426,7 @@ export function displayField(value: string | null): string | null {
   if (!value) return null;
   const clean = value
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\b(?:https?:\/\/|www\.)\S*/gi, '')
     .replace(/[<>*_#`[\]|\\{}]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
@@ -463,7 +470,7 @@ export function writeProposalOffline(input: WriteProposalInput, agency: AgencyCo
     sections.push(
       `## ${text.requirementsHeading}`,
       text.requirementsIntro,
-      data.requirements.map((requirement) => `- **${requirement.title}** (${text.priority[requirement.priority]}): ${requirement.detail}`).join('\n'),
+      data.requirements.map((requirement) => `- **${requirement.title}** (${text.priority[requirement.priority]})${text.colon} ${requirement.detail}`).join('\n'),
     );
   }
 
