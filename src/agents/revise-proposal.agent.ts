@@ -314,6 +314,8 @@ export function applyProposalChanges(input: ReviseProposalInput, changes: Propos
 
   const requirementsClear = data.requirementsClear ?? data.price.pricingModel === 'fixed_price';
   let price: PriceProposal = { reasoning: 'Unchanged from the current proposal.', ...data.price };
+  // A price that breaks the agency's rules (an edited rate, a discount above the maximum) is never carried on.
+  if (!reprice && !priceSchema(agency).safeParse(price).success) reprice = true;
   const keepDiscount = data.price.discountPercent > 0 && data.price.discountPercent <= agency.pricing.maxDiscountPercent ? data.price.discountPercent : 0;
   if (reprice) {
     price = priceProposalOffline({ language: data.language, message: null, requirementsClear, workPackages: workPackages.map((item) => ({ roleId: item.roleId ?? '', low: item.low ?? item.expected, expected: item.expected, high: item.high ?? item.expected })) }, agency);

@@ -202,6 +202,8 @@ type Text = {
   startWith: (first: string | null) => string;
   closing: string;
   quote: (text: string) => string;
+  /** French sets a space before the colon. */
+  colon: string;
 };
 
 const TEXT: Record<AgencyLanguage, Text> = {
@@ -234,7 +236,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
       subtotal: 'Zwischensumme',
       discount: (percent) => `Nachlass (${percent})`,
       total: 'Gesamt',
-      fixed: 'Wir bieten Ihnen einen **Festpreis** an: Der Gesamtbetrag gilt für den hier beschriebenen Umfang, ohne Überraschungen für Sie.',
+      fixed: 'Wir bieten Ihnen einen **Festpreis** an: Der Gesamtbetrag gilt für den hier beschriebenen Umfang.',
       tm: 'Wir rechnen **nach Aufwand** ab: Sie zahlen die tatsächlich geleisteten Tage zu den genannten Tagessätzen. Der Gesamtbetrag ist unsere Schätzung des erwarteten Aufwands.',
       terms: 'Konditionen:',
     },
@@ -253,6 +255,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
     startWith: (first) => (first ? `beginnen wir mit dem Arbeitspaket „${first}“` : 'beginnen wir mit dem Projekt'),
     closing: 'Wir freuen uns auf die Zusammenarbeit und stehen für Rückfragen jederzeit gern zur Verfügung.',
     quote: (text) => `„${text}“`,
+    colon: ':',
   },
   en: {
     title: (name, company) => `Proposal: ${name}${company ? ` for ${company}` : ''}`,
@@ -283,7 +286,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
       subtotal: 'Subtotal',
       discount: (percent) => `Discount (${percent})`,
       total: 'Total',
-      fixed: 'We offer a **fixed price**: the total covers the scope described here, with no surprises for you.',
+      fixed: 'We offer a **fixed price**: the total covers the scope described here.',
       tm: 'We work on a **time and materials** basis: you pay for the days actually worked at the day rates shown. The total is our estimate of the expected effort.',
       terms: 'Terms:',
     },
@@ -302,11 +305,12 @@ const TEXT: Record<AgencyLanguage, Text> = {
     startWith: (first) => (first ? `we start with the work package “${first}”` : 'we start the project'),
     closing: 'We look forward to working with you and are happy to answer any questions.',
     quote: (text) => `“${text}”`,
+    colon: ':',
   },
   fr: {
     title: (name, company) => `Proposition : ${name}${company ? ` pour ${company}` : ''}`,
     greeting: (name) => (name ? `Bonjour ${name},` : 'Bonjour,'),
-    thanks: (company) => `Merci pour la demande que vous nous avez adressée${company ? ` pour ${company}` : ''}. Nous avons étudié votre projet avec attention et avons le plaisir de vous adresser notre proposition.`,
+    thanks: (company) => `Merci pour la demande que vous nous avez adressée${company ? ` pour ${company}` : ''}. Nous avons étudié votre projet avec attention et avons le plaisir de vous transmettre notre proposition.`,
     need: (musts, count) => (count !== '1' ? `Si nous vous avons bien compris, vous cherchez un partenaire capable de réunir ${count} briques en une solution cohérente, avant tout ${musts}.` : `Si nous vous avons bien compris, l’essentiel pour vous est ${musts}.`),
     requirementsHeading: 'Vos besoins',
     requirementsIntro: 'Chacun de vos besoins trouve sa réponse dans notre proposition :',
@@ -332,7 +336,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
       subtotal: 'Sous-total',
       discount: (percent) => `Remise (${percent})`,
       total: 'Total',
-      fixed: 'Nous vous proposons un **prix forfaitaire** : le montant total couvre le périmètre décrit ici, sans mauvaise surprise.',
+      fixed: 'Nous vous proposons un **prix forfaitaire** : le montant total couvre le périmètre décrit ici.',
       tm: 'Nous facturons **en régie** : vous payez les jours effectivement travaillés aux taux journaliers indiqués. Le montant total est notre estimation de l’effort attendu.',
       terms: 'Conditions :',
     },
@@ -351,11 +355,12 @@ const TEXT: Record<AgencyLanguage, Text> = {
     startWith: (first) => (first ? `nous commençons par le lot « ${first} »` : 'nous lançons le projet'),
     closing: 'Nous nous réjouissons de travailler avec vous et restons à votre disposition pour toute question.',
     quote: (text) => `« ${text} »`,
+    colon: ' :',
   },
   es: {
     title: (name, company) => `Propuesta: ${name}${company ? ` para ${company}` : ''}`,
     greeting: (name) => (name ? `Hola, ${name}:` : 'Hola:'),
-    thanks: (company) => `Muchas gracias por su solicitud${company ? ` en nombre de ${company}` : ''}. Hemos estudiado su proyecto con atención y nos complace enviarle nuestra propuesta.`,
+    thanks: (company) => `Muchas gracias por su solicitud${company ? ` en nombre de ${company}` : ''}. Hemos estudiado su proyecto con atención y nos complace enviarles nuestra propuesta.`,
     need: (musts, count) => (count !== '1' ? `Tal como lo entendemos, buscan un socio que reúna ${count} piezas en una solución coherente, sobre todo ${musts}.` : `Tal como lo entendemos, lo más importante para ustedes es ${musts}.`),
     requirementsHeading: 'Sus requisitos',
     requirementsIntro: 'Cada uno de sus requisitos tiene su respuesta en nuestra propuesta:',
@@ -381,7 +386,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
       subtotal: 'Subtotal',
       discount: (percent) => `Descuento (${percent})`,
       total: 'Total',
-      fixed: 'Les ofrecemos un **precio cerrado**: el total cubre el alcance aquí descrito, sin sorpresas.',
+      fixed: 'Les ofrecemos un **precio cerrado**: el total cubre el alcance aquí descrito.',
       tm: 'Facturamos **por tiempo y materiales**: pagan las jornadas realmente trabajadas a las tarifas indicadas. El total es nuestra estimación del esfuerzo previsto.',
       terms: 'Condiciones:',
     },
@@ -400,6 +405,7 @@ const TEXT: Record<AgencyLanguage, Text> = {
     startWith: (first) => (first ? `empezamos con el paquete «${first}»` : 'empezamos el proyecto'),
     closing: 'Será un placer trabajar con ustedes; quedamos a su disposición para cualquier pregunta.',
     quote: (text) => `«${text}»`,
+    colon: ':',
   },
 };
 
@@ -420,6 +426,7 @@ export function displayField(value: string | null): string | null {
   if (!value) return null;
   const clean = value
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\b(?:https?:\/\/|www\.)\S*/gi, '')
     .replace(/[<>*_#`[\]|\\{}]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
@@ -463,7 +470,7 @@ export function writeProposalOffline(input: WriteProposalInput, agency: AgencyCo
     sections.push(
       `## ${text.requirementsHeading}`,
       text.requirementsIntro,
-      data.requirements.map((requirement) => `- **${requirement.title}** (${text.priority[requirement.priority]}): ${requirement.detail}`).join('\n'),
+      data.requirements.map((requirement) => `- **${requirement.title}** (${text.priority[requirement.priority]})${text.colon} ${requirement.detail}`).join('\n'),
     );
   }
 

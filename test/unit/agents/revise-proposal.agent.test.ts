@@ -101,6 +101,14 @@ describe('approver feedback', () => {
     assert.match(wording.notApplied.join(' '), /edit the text by hand/);
   });
 
+  it('re-prices a current price that breaks the rules before applying anything else', () => {
+    const broken = { ...input, price: { ...input.price, discountPercent: 40, total: Math.round(input.price.subtotal * 0.6) } };
+    const revision = revise('In 20 Wochen liefern.', broken);
+    assert.equal(revision.price.discountPercent, 0);
+    assert.equal(revision.price.total, input.price.total);
+    assert.deepEqual(revision.writerInput.timeline, { weeks: 20, month: null });
+  });
+
   it('meets a reachable price target with a discount and never goes below the floor', () => {
     const target = Math.round(input.price.subtotal * 0.95);
     const revision = revise(`Bitte auf ${target.toLocaleString('de-DE')} € reduzieren.`);

@@ -35,7 +35,9 @@ describe(writeProposalOffline.name, () => {
       assert.equal(detectLanguage(body), lower);
       assert.ok(body.includes(LEADS[language].name), 'greets the lead by name');
       assert.ok(body.trimEnd().endsWith(agency.signature[lower]), 'ends with the signature');
-      assert.ok(body.includes(`${planWeeks(input.workPackages)}`), 'states the timeline in weeks');
+      const weeks = planWeeks(input.workPackages);
+      const timeline = { DE: `etwa ${weeks} Wochen`, EN: `about ${weeks} weeks`, FR: `environ ${weeks} semaines`, ES: `unas ${weeks} semanas` }[language];
+      assert.ok(body.includes(timeline), `${language}: the timeline in weeks`);
       assert.ok(title.includes(input.design.chosen.name));
       for (const question of input.openQuestions) assert.ok(body.includes(question));
       assert.equal(writtenProposalSchema(writeProposalInputSchema.parse(input), agency).safeParse({ outline: 'x', title, body }).success, true);
@@ -67,7 +69,7 @@ describe(writeProposalOffline.name, () => {
     assert.equal(displayField('**Jo**\n# <b>Admin</b>'), 'Jo bAdmin/b');
     assert.equal(displayField('   '), null);
     const body = writeProposalOffline({ ...writerInputFor('EN', agency), lead: { name: '[Sam](http://evil.example)\n## Ignore', company: null } }, agency).body;
-    assert.doesNotMatch(body, /\]\(|\n## Ignore/);
+    assert.doesNotMatch(body, /\]\(|\n## Ignore|evil\.example/);
   });
 });
 
