@@ -62,10 +62,12 @@ export function checkPrice(
   if (proposal.currency !== agency.currency) problems.push(`currency ${proposal.currency}, not ${agency.currency}`);
   if (proposal.lineItems.length === 0) problems.push('no line items');
 
+  const atFloor = Math.abs(proposal.total - floor) <= MONEY_TOLERANCE;
   for (const [index, line] of proposal.lineItems.entries()) {
     const label = `line ${index + 1} "${line.description.slice(0, 40)}"`;
-    // A line without days and rate and a negative amount is a discount line: judged below as a discount.
-    if (line.rate === null && line.days === null && line.amount <= 0) continue;
+    // A line without days and rate is an adjustment: a negative one a discount (judged below), a
+    // positive one only as the step that raises a small total to the agency's minimum.
+    if (line.rate === null && line.days === null && (line.amount <= 0 || atFloor)) continue;
     if (line.rate === null || !rates.has(line.rate)) {
       problems.push(`${label}: rate ${line.rate ?? 'missing'} is not a day rate of the rate card`);
       continue;

@@ -58,14 +58,22 @@ export function formatTable(summary: Summary, gates: GateResult): string {
 }
 
 /** One line per failed check: `<case id> <metric>: <reason>`, in case order. */
-export function failureLines(scores: readonly LeadScore[]): string[] {
+/**
+ * One line per failed check. The hold-out's failures are counted, not shown, unless asked for: the
+ * hold-out judges the agents and must not steer their tuning (the JSON results keep every detail).
+ */
+export function failureLines(scores: readonly LeadScore[], options: { showHoldout?: boolean } = {}): string[] {
   const lines: string[] = [];
+  let hidden = 0;
   for (const score of scores) {
     for (const metric of TABLE_METRICS) {
       const check = score.checks[metric];
-      if (check.status === 'fail') lines.push(`${score.id} ${metric}: ${check.reason ?? 'failed'}`);
+      if (check.status !== 'fail') continue;
+      if (score.holdout && !options.showHoldout) hidden += 1;
+      else lines.push(`${score.id} ${metric}: ${check.reason ?? 'failed'}`);
     }
   }
+  if (hidden > 0) lines.push(`hold-out: ${hidden} failed check(s), not shown (they must not steer tuning; the JSON results hold them)`);
   return lines;
 }
 

@@ -47,7 +47,7 @@ export function buildResultsDocument(input: Omit<ResultsDocument, 'format' | 'fa
   return {
     format: RESULTS_FORMAT,
     ...rest,
-    failures: failureLines(scores),
+    failures: failureLines(scores, { showHoldout: true }),
     leads: scores.map((score, index) => ({ score, run: runs[index]! })),
   };
 }

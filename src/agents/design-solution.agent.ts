@@ -206,15 +206,19 @@ export function designSolutionOffline(input: DesignSolutionInput, agency: Agency
   };
   const same = (a: string[], b: string[]) => a.join() === b.join();
 
-  const standard = ordered([...baseline, ...of(['must', 'should'])]);
+  let standard = ordered([...baseline, ...of(['must', 'should'])]);
   let lean = ordered([...baseline, ...of(['must'])]);
   if (same(lean, standard) || lean.length === 0) {
     const musts = [...new Set(of(['must']))].filter((id) => !baseline.includes(id));
     lean = ordered([...baseline, ...musts.slice(0, Math.max(1, musts.length - 1))]);
     if (same(lean, standard)) lean = ordered(baseline.length > 0 && baseline.length < standard.length ? baseline : standard.slice(0, Math.max(1, standard.length - 1)));
   }
+  // A need the catalogue barely covers can leave lean and standard alike: the branches must still
+  // differ, so the larger one takes on the next extension (or any) component.
+  const widen = (ids: string[]) => ordered([...ids, ...[...extension, ...known].filter((id) => !ids.includes(id)).slice(0, 1)]);
+  if (same(lean, standard)) standard = widen(standard);
   let extended = ordered([...standard, ...of(REQUIREMENT_PRIORITIES), ...extension]);
-  if (same(extended, standard)) extended = ordered([...extended, ...agency.components.map((component) => component.id).filter((id) => !extended.includes(id)).slice(0, 1)]);
+  while ((same(extended, standard) || same(extended, lean)) && extended.length < known.size) extended = widen(extended);
 
   const budget = parseBudget(parsed.budget, 'field');
   const reference = budget?.max ?? agency.typicalProjectSize.max;

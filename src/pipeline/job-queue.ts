@@ -71,13 +71,24 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
       });
     },
     async work(name, handler, workOptions = {}) {
+      const concurrency = Math.max(1, workOptions.concurrency ?? 1);
+      // pg-boss waits out its poll interval after every fetch unless a NOTIFY arrives, so a backlog
+      // of one-job fetches drains at a few jobs per interval. Fetching in batches, and fetching again
+      // at once while batches come back full, drains it as fast as the handlers run.
+      const localConcurrency = Math.min(2, concurrency);
+      const batchSize = Math.ceil(concurrency / localConcurrency);
       await boss.work<Payloads[typeof name]>(
         name,
-        { batchSize: 1, localConcurrency: workOptions.concurrency ?? 1 },
+        { batchSize, localConcurrency, burstWhenBatchFull: batchSize > 1, perJobResults: true, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
         async (jobs: Job<Payloads[typeof name]>[]) => {
-          for (const job of jobs) {
-            await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
-          }
+          // Each job settles on its own: one failing job is retried without its batch.
+          const outcomes = await Promise.allSettled(jobs.map((job) => handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal })));
+          return jobs.map((job, index) => {
+            const outcome = outcomes[index]!;
+            return outcome.status === 'fulfilled'
+              ? { id: job.id, status: 'completed' as const }
+              : { id: job.id, status: 'failed' as const, output: { message: errorMessage(outcome.reason) } };
+          });
         },
       );
     },
@@ -85,6 +96,10 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
     },
   };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** pg-boss runs its INSERT on the caller's transaction through this adapter. */
