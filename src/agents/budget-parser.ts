@@ -15,7 +15,8 @@ const AMOUNT = new RegExp(
   String.raw`(${CURRENCY})?\s?(${NUMBER})\s?(${MULTIPLIER})?(?![a-z0-9])\s?(${CURRENCY})?`,
   'g',
 );
-const BUDGET_WORDS = /\b(budget|budgets|presupuesto|enveloppe|kosten|kostenrahmen|investition|investment|inversion|cout|coste|costo|preis|price|prix|precio|etat|max|maximal|maximum|hasta|jusqu'a|bis zu|up to|around|about|ca|circa|environ|unos|rund)\b/;
+// Money words only: "about 4,000 case files" or "up to 500 users" are counts, not budgets.
+const BUDGET_WORDS = /\b(budget|budgets|presupuesto|enveloppe|kosten|kostenrahmen|investition|investment|inversion|cout|coste|costo|preis|price|prix|precio)\b/;
 const NO_BUDGET = /\b(keine ahnung|offen|flexibel|unknown|tbd|n\/a|not sure|unsure|flexible|a definir|por definir|sin definir|je ne sais pas|no se)\b/;
 
 /**

@@ -1,4 +1,4 @@
-import { findKeywords, hasKeyword, wordsOf } from './keyword-matcher.js';
+import { findKeywords, hasKeyword, normalizeText, wordsOf } from './keyword-matcher.js';
 
 /**
  * What an inbound message says about its sender, whatever the agency: spam, another vendor's
@@ -8,10 +8,13 @@ import { findKeywords, hasKeyword, wordsOf } from './keyword-matcher.js';
  */
 
 const SPAM = [
-  'casino', 'viagra', 'cialis', 'betting', 'sportwetten', 'lottery', 'lotterie', 'jackpot', 'forex', 'crypto giveaway',
+  // Words a genuine request could contain ("abmelden" in a staff portal, a dating or forex app) are not here.
+  'casino', 'viagra', 'cialis', 'lottery', 'lotterie', 'jackpot', 'crypto giveaway',
   'bitcoin investment', 'double your money', 'make money fast', 'earn money from home', 'geld verdienen von zuhause',
-  'gagner de l argent', 'ganar dinero', 'adult content', 'dating site', 'sexy', 'inheritance', 'erbschaft',
-  'click here', 'klicken sie hier', 'cliquez ici', 'haga clic aqui', 'unsubscribe', 'abmelden', 'se desinscrire',
+  'gagner de l argent', 'ganar dinero', 'adult content', 'inheritance fund', 'erbschaft', 'dear beloved', 'barrister',
+  'next of kin', 'beneficiary of', 'selected to receive', 'kindly reply with your', 'wire transfer fee', 'western union',
+  'click here', 'klicken sie hier', 'cliquez ici', 'haga clic aqui', 'unsubscribe', 'se desinscrire', 'pour ne plus recevoir',
+  'repondez stop', 'reply stop', 'darse de baja', 'keine weiteren angebote',
   'guest post', 'gastbeitrag', 'article invite', 'buy followers', 'follower kaufen', 'cheap loans', 'kredit ohne schufa',
   'pret rapide', 'prestamo rapido', 'weight loss', 'abnehmen',
 ];
@@ -29,6 +32,22 @@ const VENDOR_STRONG = [
   'fichier de prospects', 'premiere page de google', 'augmenter votre trafic', 'audit gratuit',
   'ofrecemos', 'nuestros servicios', 'nuestra agencia ofrece', 'subcontratacion', 'marca blanca', 'base de datos de contactos',
   'lista de leads', 'primera pagina de google', 'aumentar su trafico', 'auditoria gratuita',
+  // Partner programmes, demos and lists of contacts offered to the agency.
+  'partner program', 'partner programme', 'partnerprogramm', 'programme partenaire', 'programa de partners', 'programa de socios',
+  'book a demo', 'short demo', 'kurze demo', 'termin buchen', 'une demo', 'una demo', 'agencies like yours', 'agenturen wie ihre',
+  'agences comme la votre', 'agencias como la suya', 'fichiers de prospection', 'fichier de prospection', 'base de datos actualizada',
+  'contactos por solo', 'contacts for only', 'kontakte fur nur', 'more clients for your', 'more customers for your', 'mehr kunden fur ihr',
+  'plus de clients pour', 'mas clientes para su', 'conseguir mas clientes', 'developpez votre chiffre', 'extrait gratuit',
+  'free sample of', 'special offer', 'sonderangebot', 'offre speciale', 'oferta especial',
+];
+
+/** A client asking for people to join its own team (staff augmentation), not for a project the agency delivers. */
+const STAFFING = [
+  'send cvs', 'send us cvs', 'send profiles', 'suitable candidates', 'candidates by', 'day rates for', 'join our in house team',
+  'join our team on site', 'contractors to join', 'body leasing', 'staff augmentation',
+  'profile schicken', 'profile senden', 'lebenslaufe der', 'arbeitnehmeruberlassung', 'entwickler in unser team',
+  'envoyer des cv', 'mise a disposition de', 'consultants en regie', 'profils de consultants',
+  'envien cvs', 'enviar cvs', 'perfiles de', 'cesion de personal', 'incorporar a nuestro equipo',
 ];
 const VENDOR_WEAK = [
   'our team', 'our developers', 'our agency', 'partnership', 'collaboration opportunity', 'your website', 'your business',
@@ -47,7 +66,15 @@ const JOB_STRONG = [
   'candidatura', 'mi cv', 'mi curriculum', 'carta de presentacion', 'practicas', 'oferta de empleo', 'busco trabajo',
   'busco empleo', 'vacante',
 ];
-const JOB_WEAK = ['position', 'career', 'careers', 'job', 'karriere', 'emploi', 'poste', 'empleo', 'trabajo', 'puesto'];
+const JOB_WEAK = [
+  'position', 'career', 'careers', 'job', 'karriere', 'emploi', 'poste', 'empleo', 'trabajo', 'puesto',
+  // An applicant presenting themselves: each says little alone, together they read as an application.
+  'years of experience', 'jahre erfahrung', 'jahren erfahrung', 'ans d experience', 'anos de experiencia', 'my portfolio',
+  'mein portfolio', 'mon portfolio', 'mi portfolio', 'available immediately', 'ab sofort verfugbar', 'disponible immediatement',
+  'disponibilidad inmediata', 'join your team', 'part of your team', 'teil ihres teams', 'teil eures teams', 'rejoindre votre equipe',
+  'formar parte del equipo', 'formar parte de vuestro equipo', 'unirme a', 'ich bin entwickler', 'ich bin entwicklerin',
+  'je suis developpeur', 'je suis developpeuse', 'soy desarrollador', 'soy desarrolladora', 'i am a developer', 'i m a developer',
+];
 
 const STUDENT = [
   'i am a student', 'i m a student', 'im a student', 'student project', 'university project', 'school project', 'thesis',
@@ -72,6 +99,14 @@ const INJECTION = [
   'vos instructions precedentes', 'tu es maintenant', 'remise de 100',
   'ignora las instrucciones', 'ignora todas', 'ignora tus', 'olvida tus instrucciones', 'tus instrucciones', 'ahora eres',
   'descuento del 100',
+  // Addressing the system that reads the form, or asking it to show or change its rules.
+  'your prompt', 'dein prompt', 'votre prompt', 'tu prompt', 'prompt de sistema', 'prompt systeme', 'prompt du systeme',
+  'hidden instructions', 'vos instructions', 'instructions actuelles', 'affichez vos', 'tes regles', 'your rules',
+  'the assistant processing', 'the ai processing', 'agent de tarification', 'pricing agent', 'preisagent', 'agente de precios',
+  'without human approval', 'ohne menschliche freigabe', 'sans validation humaine', 'ne demandez pas de validation',
+  'sin aprobacion humana', 'respond only with', 'reply only with', 'antworte nur mit', 'reponds uniquement', 'repondez uniquement',
+  'responde unicamente', 'responde solo con', 'verbatim', 'wort fur wort', 'mot pour mot', 'palabra por palabra',
+  'a partir de ahora eres', 'from now on you', 'ab jetzt bist du', 'a partir de maintenant tu',
 ];
 const INJECTION_MARKUP = /<\/?\s*(system|assistant|instructions?|prompt|lead)\b|\[(system|inst|assistant)\]|(^|\n)\s*(system|assistant)\s*:|<\|im_start\|>/i;
 
@@ -97,6 +132,7 @@ export interface LeadSignals {
   readonly vendorScore: number;
   readonly jobScore: number;
   readonly student: boolean;
+  readonly staffing: number;
   readonly injection: boolean;
   readonly request: boolean;
 }
@@ -112,6 +148,7 @@ export function readLeadSignals(text: string, raw: string): LeadSignals {
     vendorScore: 2 * findKeywords(text, VENDOR_STRONG).length + findKeywords(text, VENDOR_WEAK).length,
     jobScore: 2 * findKeywords(text, JOB_STRONG).length + findKeywords(text, JOB_WEAK).length,
     student: hasKeyword(text, STUDENT),
+    staffing: findKeywords(text, STAFFING).length,
     injection: hasKeyword(text, INJECTION) || INJECTION_MARKUP.test(raw),
     request: hasKeyword(text, REQUEST),
   };
@@ -127,4 +164,18 @@ function isGibberish(words: readonly string[]): boolean {
     (word) => !/[aeiouy]/.test(word) || /[^aeiouy]{6,}/.test(word) || KEYBOARD_RUNS.test(word) || /(.)\1{3,}/.test(word) || /^(\w{2,3})\1{2,}/.test(word),
   );
   return odd.length / candidates.length >= 0.5;
+}
+
+/**
+ * The message without the sentences addressed to an automated reader: what is left is what the
+ * sender actually asks of the agency (often nothing, when the whole message is an attempt).
+ */
+export function withoutInstructions(raw: string): string {
+  return raw
+    .split(/(?<=[.!?])\s+|\n+/)
+    .filter((sentence) => {
+      const text = normalizeText(sentence);
+      return !(hasKeyword(text, INJECTION) || INJECTION_MARKUP.test(sentence));
+    })
+    .join('\n');
 }

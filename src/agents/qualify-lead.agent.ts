@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AgencyConfig, AgencyService } from './agency-config.js';
 import { parseBudget, type StatedBudget } from './budget-parser.js';
 import { matchCatalogue, normalizeText } from './keyword-matcher.js';
-import { readLeadSignals, type LeadSignals } from './lead-signals.js';
+import { readLeadSignals, withoutInstructions, type LeadSignals } from './lead-signals.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
 /**
@@ -169,13 +169,16 @@ interface Findings {
  */
 export function qualifyLeadOffline(input: QualifyLeadInput, agency: AgencyConfig): Qualification {
   const lead = qualifyLeadInputSchema.parse(input);
-  const text = normalizeText(lead.message);
+  const allSignals = readLeadSignals(normalizeText(lead.message), lead.message);
+  // What the sender asks of the agency is read without the sentences that instruct the reader.
+  const genuine = allSignals.injection ? withoutInstructions(lead.message) : lead.message;
+  const text = normalizeText(genuine);
   const allKeywords = (entry: { keywords: Record<string, string[]> }) => Object.values(entry.keywords).flat();
   // Offered and not offered in one pass, so that "social media app" is not read as marketing alone.
   const services = matchCatalogue(text, [...agency.services.offered, ...agency.services.notOffered], allKeywords);
   const isOffered = (service: AgencyService) => agency.services.offered.includes(service);
   const findings: Findings = {
-    signals: readLeadSignals(text, lead.message),
+    signals: { ...readLeadSignals(text, genuine), injection: allSignals.injection },
     offered: services.filter((match) => isOffered(match.entry)).map((match) => ({ service: match.entry, keywords: match.keywords })),
     notOffered: services.filter((match) => !isOffered(match.entry)).map((match) => ({ service: match.entry, keywords: match.keywords })),
     components: matchCatalogue(text, agency.components, allKeywords).map((match) => match.entry.name.en),
@@ -215,12 +218,18 @@ export function qualifyLeadOffline(input: QualifyLeadInput, agency: AgencyConfig
           ? `Spam signals: ${signals.links} links in the message.`
           : 'Spam signals: terms typical of unsolicited bulk mail.',
     );
+  } else if (signals.injection && !needsSoftware) {
+    category = 'spam';
+    reasons.push('The message only tries to instruct an automated reader; there is no request for software in it.');
   } else if (job) {
     category = 'job_application';
     reasons.push('Reads like a job or internship application, not a project inquiry.');
   } else if (vendor) {
     category = 'vendor_pitch';
     reasons.push('Reads like another company selling its services to the agency.');
+  } else if (signals.staffing >= 2) {
+    category = 'out_of_scope';
+    reasons.push('Asks for people to join its own team (staff augmentation), not for a project the agency delivers.');
   } else if (student) {
     category = 'student';
     reasons.push('A student or coursework request without a project budget.');
