@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchema } from './agent-support.js';
 import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
+import { statedNeeds } from './stated-needs.js';
 import { matchCatalogue, normalizeText } from './keyword-matcher.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
@@ -106,6 +107,8 @@ const QUOTE: Record<AgencyLanguage, (text: string) => string> = { de: (t) => `�
 
 const TEXT: Record<AgencyLanguage, {
   detail: (name: string, keywords: string) => string;
+  stated: string;
+  statedWith: (names: string) => string;
   scope: (names: string) => string;
   scopeTitle: string;
   budget: string;
@@ -116,6 +119,8 @@ const TEXT: Record<AgencyLanguage, {
 }> = {
   de: {
     detail: (name, keywords) => `${name} wie in der Anfrage beschrieben (${keywords}). Umfang und Details stimmen wir im Workshop ab.`,
+    stated: 'Wie in Ihrer Anfrage genannt; die Umsetzung stimmen wir im Workshop ab.',
+    statedWith: (names) => `Wie in Ihrer Anfrage genannt; umgesetzt mit: ${names}.`,
     scope: (names) => `Die Anfrage nennt noch keine konkreten Funktionen. Wir klären Ziele und Umfang gemeinsam${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Ziele und Umfang klären',
     budget: 'Welches Budget ist für das Projekt vorgesehen?',
@@ -126,6 +131,8 @@ const TEXT: Record<AgencyLanguage, {
   },
   en: {
     detail: (name, keywords) => `${name} as described in the request (${keywords}). We will confirm scope and details in the workshop.`,
+    stated: 'As named in your request; we will agree how to deliver it in the workshop.',
+    statedWith: (names) => `As named in your request; delivered with: ${names}.`,
     scope: (names) => `The request does not name concrete features yet. We will clarify goals and scope together${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Clarify goals and scope',
     budget: 'What budget have you set aside for the project?',
@@ -136,6 +143,8 @@ const TEXT: Record<AgencyLanguage, {
   },
   fr: {
     detail: (name, keywords) => `${name}, comme décrit dans la demande (${keywords}). Nous confirmerons le périmètre et les détails lors de l'atelier.`,
+    stated: "Comme indiqué dans votre demande ; nous définirons la mise en œuvre lors de l'atelier.",
+    statedWith: (names) => `Comme indiqué dans votre demande ; réalisé avec : ${names}.`,
     scope: (names) => `La demande ne cite pas encore de fonctionnalités concrètes. Nous clarifierons ensemble les objectifs et le périmètre${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Clarifier les objectifs et le périmètre',
     budget: 'Quel budget avez-vous prévu pour le projet ?',
@@ -146,6 +155,8 @@ const TEXT: Record<AgencyLanguage, {
   },
   es: {
     detail: (name, keywords) => `${name}, tal como se describe en la solicitud (${keywords}). Confirmaremos el alcance y los detalles en el taller.`,
+    stated: 'Tal como lo indica su solicitud; acordaremos cómo realizarlo en el taller.',
+    statedWith: (names) => `Tal como lo indica su solicitud; se realiza con: ${names}.`,
     scope: (names) => `La solicitud aún no nombra funciones concretas. Aclararemos juntos los objetivos y el alcance${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Aclarar objetivos y alcance',
     budget: '¿Qué presupuesto tienen previsto para el proyecto?',
@@ -173,14 +184,38 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
     .map((match) => ({ ...match, first: Math.min(...match.keywords.map((keyword) => normalized.indexOf(normalizeText(keyword))).filter((index) => index >= 0)) }))
     .sort((a, b) => a.first - b.first);
   const count = matches.length;
-  const mustCount = Math.max(1, Math.ceil(count * 0.6));
-  const couldFrom = count >= 5 ? count - Math.floor(count / 5) : count;
-  const requirements: Requirement[] = matches.map((match, index) => ({
+  // The lead's own stated needs first, each tied to the components it names; then every named
+  // component no stated need covers.
+  const stated = statedNeeds(lead.message).map((phrase) => {
+    const components = matchCatalogue(normalizeText(phrase), agency.components, allKeywords).map((match) => match.entry);
+    return { phrase, components };
+  });
+  const coveredByStated = new Set(stated.flatMap((need) => need.components.map((component) => component.id)));
+  const drafts = [
+    ...stated.map((need) => ({
+      title: need.phrase,
+      detail: need.components.length > 0 ? text.statedWith(need.components.map((component) => component.name[language]).join(', ')) : text.stated,
+      componentIds: need.components.map((component) => component.id),
+      strong: true,
+    })),
+    ...matches
+      .filter((match) => !coveredByStated.has(match.entry.id))
+      .map((match) => ({
+        title: match.entry.name[language],
+        detail: text.detail(match.entry.name[language], match.keywords.map((keyword) => QUOTE[language](keyword)).join(', ')),
+        componentIds: [match.entry.id],
+        strong: match.keywords.length >= 2,
+      })),
+  ];
+  const total = drafts.length;
+  const mustCount = Math.max(1, Math.ceil(total * 0.6));
+  const couldFrom = total >= 5 ? total - Math.floor(total / 5) : total;
+  const requirements: Requirement[] = drafts.map((draft, index) => ({
     id: `REQ-${index + 1}`,
-    title: match.entry.name[language],
-    detail: text.detail(match.entry.name[language], match.keywords.map((keyword) => QUOTE[language](keyword)).join(', ')),
-    priority: match.keywords.length >= 2 || index < mustCount ? 'must' : index >= couldFrom ? 'could' : 'should',
-    componentIds: [match.entry.id],
+    title: draft.title,
+    detail: draft.detail,
+    priority: index < mustCount || (draft.strong && index < couldFrom) ? 'must' : index >= couldFrom ? 'could' : 'should',
+    componentIds: draft.componentIds,
   }));
   const baseline = (agency.delivery?.baselineComponents ?? []).flatMap((id) => agency.components.filter((component) => component.id === id));
   if (requirements.length === 0) {

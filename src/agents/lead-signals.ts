@@ -171,11 +171,15 @@ function isGibberish(words: readonly string[]): boolean {
  * sender actually asks of the agency (often nothing, when the whole message is an attempt).
  */
 export function withoutInstructions(raw: string): string {
+  const instructs = (sentence: string) => hasKeyword(normalizeText(sentence), INJECTION) || INJECTION_MARKUP.test(sentence);
+  // Line by line, so lists keep their shape; within a line, sentence by sentence.
   return raw
-    .split(/(?<=[.!?])\s+|\n+/)
-    .filter((sentence) => {
-      const text = normalizeText(sentence);
-      return !(hasKeyword(text, INJECTION) || INJECTION_MARKUP.test(sentence));
-    })
+    .split(/\r?\n/)
+    .map((line) =>
+      line
+        .split(/(?<=[.!?])\s+(?=\p{Lu})/u)
+        .filter((sentence) => !instructs(sentence))
+        .join(' '),
+    )
     .join('\n');
 }

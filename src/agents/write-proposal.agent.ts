@@ -464,6 +464,7 @@ export function writeProposalOffline(input: WriteProposalInput, agency: AgencyCo
   const musts = data.requirements.filter((requirement) => requirement.priority === 'must');
   const highlighted = (musts.length > 0 ? musts : data.requirements).slice(0, 3).map((requirement) => text.quote(requirement.title));
   const sections: string[] = [`# ${title}`, text.greeting(name), text.thanks(company)];
+  const needAt = sections.length;
   if (highlighted.length > 0) sections.push(text.need(list(highlighted), countWord(data.requirements.length, language)));
 
   if (data.requirements.length > 0) {
@@ -531,5 +532,9 @@ export function writeProposalOffline(input: WriteProposalInput, agency: AgencyCo
     `Sections: greeting, need (${highlighted.length} highlighted), requirements (${data.requirements.map((requirement) => requirement.id).join(', ') || 'none'}), solution, ${data.workPackages.length} work packages over about ${planWeeks(data.workPackages)} weeks${data.timeline ? ' with the agreed target' : ''}, price table of ${price.lineItems.length} line items,`,
     `total ${price.total} ${price.currency} (${price.pricingModel}${price.discountPercent > 0 ? `, ${price.discountPercent} % discount` : ''}), assumptions and risks, ${data.openQuestions.length} open questions, validity, next steps, signature.`,
   ].join(' ');
-  return { outline, title, body: sections.join('\n\n') };
+  let body = sections.join('\n\n');
+  // Requirements named in the lead's own words, listed side by side, can line up into a passage of
+  // the message: then the summary sentence that lists them goes, the requirement list stays.
+  if (highlighted.length > 0 && copiedPassage(body, input.message ?? null)) body = sections.filter((_, index) => index !== needAt).join('\n\n');
+  return { outline, title, body };
 }

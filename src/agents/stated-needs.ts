@@ -1,0 +1,94 @@
+import { normalizeText, wordsOf } from './keyword-matcher.js';
+import { withoutInstructions } from './lead-signals.js';
+
+/**
+ * The needs a lead states in its own words: the items of its lists ("1.", "a)", "-", "•") and,
+ * when there is no list, the objects of its "we need / wir möchten / nous souhaitons / queremos"
+ * sentences; each cut into short phrases. A proposal that names them back shows the lead it was
+ * read. Only safe text survives: no sentence that instructs the reader, no link, e-mail address,
+ * amount or percentage, and no phrase long enough to copy the message (six words at most).
+ */
+
+const MAX_WORDS = 6;
+const MAX_NEEDS = 10;
+
+const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-hA-H][.)]|[-•*–·▪●])\s+(.+)$/;
+
+/** Verbs that introduce what the sender wants, in the four languages (normalised, accent-free). */
+const NEED_VERB =
+  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|necesitamos|queremos|buscamos|nos gustaria|quisieramos)\b/;
+
+/** Words a phrase should not start or end with. */
+const EDGE_WORDS = new Set(
+  'a an the and or with for of to in on our your we und oder mit fur von zu im in am an der die das den dem des ein eine einen einem unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros'.split(' '),
+);
+
+const FORBIDDEN = /https?:\/\/|www\.|@|\d+\s*%|[€$£]|\b\d[\d.,]*\s*(?:k|eur|euro|euros|usd|chf|gbp|tsd|mil)\b/i;
+
+function strip(text: string): string {
+  // Markdown and quote marks of the lead's own never reach the proposal's Markdown.
+  return text.replace(/[*_`#>|[\]{}<>"“”„«»]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** Splits at commas, semicolons, dashes and colons outside parentheses, and at " and / und / et / y ". */
+function fragments(item: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of item) {
+    if (char === '(') depth += 1;
+    if (char === ')') depth = Math.max(0, depth - 1);
+    if (depth === 0 && /[,;:–—]/.test(char)) {
+      parts.push(current);
+      current = '';
+    } else current += char;
+  }
+  parts.push(current);
+  return parts.flatMap((part) => part.split(/\s+(?:and|und|sowie|et|y|e)\s+/i)).map((part) => part.trim());
+}
+
+function tidy(phrase: string, minWords: number): string | null {
+  const words = strip(phrase).split(' ').filter(Boolean);
+  while (words.length > 0 && EDGE_WORDS.has(words[0]!.toLowerCase())) words.shift();
+  while (words.length > 0 && EDGE_WORDS.has(words[words.length - 1]!.toLowerCase().replace(/[.!?]$/, ''))) words.pop();
+  // Counted as the copy check counts them: "E-Mail" and "n'est" are two words each.
+  const kept = words.slice(0, MAX_WORDS);
+  while (kept.length > 1 && wordsOf(normalizeText(kept.join(' '))).length > MAX_WORDS) kept.pop();
+  while (kept.length > 0 && EDGE_WORDS.has(kept[kept.length - 1]!.toLowerCase())) kept.pop();
+  // A parenthesis cut open by the word limit is closed or dropped.
+  let text = kept.join(' ').replace(/[.!?]+$/, '');
+  if ((text.match(/\(/g) ?? []).length > (text.match(/\)/g) ?? []).length) text = text.replace(/\s*\([^)]*$/, '');
+  if (text.replace(/[^\p{L}]/gu, '').length < 3 || text.split(' ').length < minWords) return null;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const accentFree = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+export function statedNeeds(message: string): string[] {
+  const safe = withoutInstructions(message);
+  const lines = safe.split(/\r?\n/);
+  const items = lines.map((line) => LIST_ITEM.exec(line)?.[1]).filter((item): item is string => Boolean(item));
+  let sources = items;
+  // A phrase from a list item may be one word ("Kundenkonten"); from prose it needs two.
+  const minWords = items.length > 0 ? 1 : 2;
+  if (sources.length === 0) {
+    // No list: the sentences that say what is wanted, from the verb on.
+    sources = safe
+      .split(/(?<=[.!?])\s+|\n+/)
+      .map((sentence) => {
+        const match = NEED_VERB.exec(accentFree(sentence));
+        return match ? sentence.slice(match.index + match[0].length) : null;
+      })
+      .filter((rest): rest is string => rest !== null && rest.trim().length > 0);
+  }
+  const needs: string[] = [];
+  for (const source of sources) {
+    for (const fragment of fragments(source)) {
+      if (FORBIDDEN.test(fragment)) continue;
+      const phrase = tidy(fragment, minWords);
+      if (phrase && !needs.some((need) => need.toLowerCase() === phrase.toLowerCase())) needs.push(phrase);
+      if (needs.length >= MAX_NEEDS) return needs;
+    }
+  }
+  return needs;
+}
