@@ -252,7 +252,13 @@ export function designSolutionOffline(input: DesignSolutionInput, agency: Agency
       deferred: left,
     };
   });
-  const total = (alternative: DesignAlternative) => 0.45 * alternative.fit + 0.25 * (1 - alternative.risk) + 0.3 * (1 - alternative.cost);
+  // A stated budget is a ceiling the lead named: a design well above it is scored down by how far,
+  // so that a lean first phase wins over a design the lead cannot pay for.
+  const overrun = (alternative: DesignAlternative) => {
+    const branch = branches.find((entry) => entry.alternative === alternative)!;
+    return budget === null ? 0 : Math.min(1, Math.max(0, branch.money / budget.max - 1.25));
+  };
+  const total = (alternative: DesignAlternative) => 0.45 * alternative.fit + 0.25 * (1 - alternative.risk) + 0.3 * (1 - alternative.cost) - 0.6 * overrun(alternative);
   const ranked = [...branches].sort((a, b) => total(b.alternative) - total(a.alternative));
   const best = ranked[0]!;
   const margin = total(best.alternative) - total(ranked[1]!.alternative);

@@ -10,13 +10,16 @@ import { withoutInstructions } from './lead-signals.js';
  */
 
 const MAX_WORDS = 6;
-const MAX_NEEDS = 10;
+const MAX_NEEDS = 12;
 
 const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-hA-H][.)]|[-•*–·▪●])\s+(.+)$/;
 
 /** Verbs that introduce what the sender wants, in the four languages (normalised, accent-free). */
 const NEED_VERB =
-  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|necesitamos|queremos|buscamos|nos gustaria|quisieramos)\b/;
+  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente)\b/g;
+
+/** Words that make the subject before them the need: "confidentiality is critical". */
+const NEED_AFTER = /\b(?:is critical|is essential|is important|ist wichtig|ist entscheidend|est essentiel|est critique|est importante?|es critica|es esencial|es importante)\b/;
 
 /** Words a phrase should not start or end with. */
 const EDGE_WORDS = new Set(
@@ -64,26 +67,40 @@ function tidy(phrase: string, minWords: number): string | null {
 
 const accentFree = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
+/** The sentence's need: what follows its last need verb, or the subject of "… is critical". */
+function needOf(sentence: string): { text: string; subject: boolean } | null {
+  const plain = accentFree(sentence);
+  const verbs = [...plain.matchAll(NEED_VERB)];
+  const last = verbs[verbs.length - 1];
+  if (last) {
+    const rest = sentence.slice(last.index + last[0].length).trim();
+    if (rest.length > 0) return { text: rest, subject: false };
+  }
+  const after = NEED_AFTER.exec(plain);
+  return after ? { text: sentence.slice(0, after.index), subject: true } : null;
+}
+
 export function statedNeeds(message: string): string[] {
   const safe = withoutInstructions(message);
-  const lines = safe.split(/\r?\n/);
-  const items = lines.map((line) => LIST_ITEM.exec(line)?.[1]).filter((item): item is string => Boolean(item));
-  let sources = items;
-  // A phrase from a list item may be one word ("Kundenkonten"); from prose it needs two.
-  const minWords = items.length > 0 ? 1 : 2;
-  if (sources.length === 0) {
-    // No list: the sentences that say what is wanted, from the verb on.
-    sources = safe
-      .split(/(?<=[.!?])\s+|\n+/)
-      .map((sentence) => {
-        const match = NEED_VERB.exec(accentFree(sentence));
-        return match ? sentence.slice(match.index + match[0].length) : null;
-      })
-      .filter((rest): rest is string => rest !== null && rest.trim().length > 0);
+  const sources: { text: string; listed: boolean }[] = [];
+  for (const line of safe.split(/\r?\n/)) {
+    const item = LIST_ITEM.exec(line)?.[1];
+    if (item) {
+      sources.push({ text: item, listed: true });
+      continue;
+    }
+    // Prose: the sentences that say what is wanted.
+    for (const sentence of line.split(/(?<=[.!?])\s+/)) {
+      const need = needOf(sentence);
+      if (need) sources.push({ text: need.text, listed: need.subject });
+    }
   }
   const needs: string[] = [];
   for (const source of sources) {
-    for (const fragment of fragments(source)) {
+    const parts = fragments(source.text);
+    // A phrase from a list, or from an enumeration in prose, may be one word ("refunds"); otherwise two.
+    const minWords = source.listed || parts.length >= 3 ? 1 : 2;
+    for (const fragment of parts) {
       if (FORBIDDEN.test(fragment)) continue;
       const phrase = tidy(fragment, minWords);
       if (phrase && !needs.some((need) => need.toLowerCase() === phrase.toLowerCase())) needs.push(phrase);
