@@ -74,11 +74,15 @@ describe('leadpilot serve with the embedded database', () => {
     assert.deepEqual(postgresProcessesFor(dataDir), [], 'no postgres process is left behind');
   });
 
-  it('accepts roles not built yet and says so', async () => {
-    const serve = startServe(['--roles', 'api,worker'], { DATA_DIR: dataDir, PORT: String(await findFreePort()) });
-    await serve.waitFor(/serving GraphQL .*roles: api, worker/);
-    assert.match(serve.output(), /the worker role is accepted but not built yet/);
-    serve.child.kill('SIGTERM');
+  it('starts the pipeline worker with the api, and accepts the bot role not built yet, saying so', async () => {
+    const serve = startServe(['--roles', 'api,worker,bot'], { DATA_DIR: dataDir, PORT: String(await findFreePort()) });
+    try {
+      await serve.waitFor(/serving GraphQL .*roles: api, worker, bot/);
+      assert.match(serve.output(), /pipeline worker started/);
+      assert.match(serve.output(), /the bot role is accepted but not built yet/);
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
     assert.equal(await serve.exited, 0);
   });
 
