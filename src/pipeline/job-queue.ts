@@ -58,7 +58,11 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
   boss.on('error', (error: unknown) => logger.error({ err: error, component: 'job-queue' }, 'job queue error'));
   await boss.start();
   for (const [name, policy] of Object.entries(options.queues) as [string, Partial<QueuePolicy>][]) {
-    await boss.createQueue(name, { ...DEFAULT_QUEUE_POLICY, ...policy, notify: true });
+    const settings = bossQueueOptions({ ...DEFAULT_QUEUE_POLICY, ...policy });
+    await boss.createQueue(name, { ...settings, notify: true });
+    // createQueue leaves an existing queue as it was: without this, a changed setting (retries,
+    // delay, step timeout) would never reach a database that has run before.
+    await boss.updateQueue(name, settings);
   }
 
   return {
@@ -96,6 +100,11 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
     },
   };
+}
+
+/** The policy in pg-boss's own option names (it ignores names it does not know, such as retryDelaySeconds). */
+function bossQueueOptions(policy: QueuePolicy) {
+  return { retryLimit: policy.retryLimit, retryDelay: policy.retryDelaySeconds, retryBackoff: policy.retryBackoff, expireInSeconds: policy.expireInSeconds };
 }
 
 function errorMessage(error: unknown): string {
