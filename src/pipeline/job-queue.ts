@@ -49,7 +49,7 @@ export interface JobQueueOptions<Payloads extends Record<string, object>> {
   queues: { readonly [Name in keyof Payloads]: Partial<QueuePolicy> };
   /** Connections pg-boss may hold. */
   poolSize?: number;
-  /** How often expired jobs are released and queues maintained (pg-boss's default: 60). */
+  /** How often expired jobs are released and queues monitored (pg-boss's default: 60 s). */
   superviseIntervalSeconds?: number;
 }
 
@@ -61,7 +61,8 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
     useListenNotify: true,
     max: options.poolSize ?? 5,
     application_name: 'leadpilot:jobs',
-    ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}),
+    // Expiry runs in the queue monitor, which keeps its own interval: both follow the option.
+    ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds, monitorIntervalSeconds: options.superviseIntervalSeconds } : {}),
   });
   boss.on('error', (error: unknown) => logger.error({ err: error, component: 'job-queue' }, 'job queue error'));
   await boss.start();
