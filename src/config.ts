@@ -131,6 +131,7 @@ const environmentSchema = z.object({
   WORKER_CONCURRENCY: integer(8, 1, 256),
   PIPELINE_STEP_RETRIES: integer(4, 0, 20),
   PIPELINE_RETRY_DELAY: duration('5s'),
+  PIPELINE_STEP_TIMEOUT: duration('15m'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APPROVAL_CHANNEL: optionalText,
@@ -183,7 +184,8 @@ export interface Config {
   };
   readonly workerConcurrency: number;
   /** A pipeline step that fails is tried this many more times (exponential backoff from retryDelayMs) before the lead is FAILED. */
-  readonly pipeline: { readonly stepRetries: number; readonly retryDelayMs: number };
+  /** `stepTimeoutMs`: a step still running then is failed and tried again (how a killed worker's jobs come back). */
+  readonly pipeline: { readonly stepRetries: number; readonly retryDelayMs: number; readonly stepTimeoutMs: number };
   readonly slack: {
     readonly botToken?: string;
     readonly signingSecret?: string;
@@ -264,7 +266,7 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
       prices: env.LLM_PRICES,
     },
     workerConcurrency: env.WORKER_CONCURRENCY,
-    pipeline: { stepRetries: env.PIPELINE_STEP_RETRIES, retryDelayMs: env.PIPELINE_RETRY_DELAY },
+    pipeline: { stepRetries: env.PIPELINE_STEP_RETRIES, retryDelayMs: env.PIPELINE_RETRY_DELAY, stepTimeoutMs: env.PIPELINE_STEP_TIMEOUT },
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,

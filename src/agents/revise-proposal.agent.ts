@@ -98,7 +98,8 @@ export function buildReviseProposalPrompt(input: ReviseData, agency: AgencyConfi
     'every change is checked against the agency file in code.',
     '',
     ...DATA_NOT_INSTRUCTIONS,
-    'The feedback is JSON between <feedback> and </feedback>, the proposal between <proposal> and </proposal>.',
+    'The feedback is JSON between <feedback> and </feedback>, the proposal between <proposal> and </proposal>, what it was written from',
+    'between <inputs> and </inputs>, and the lead\'s message, for context only, between <lead_message> and </lead_message>.',
   ].join('\n');
   const proposal = {
     language: input.language,
@@ -108,7 +109,16 @@ export function buildReviseProposalPrompt(input: ReviseData, agency: AgencyConfi
     componentIds: input.design.chosen.componentIds,
     price: input.price,
   };
-  const content = ['Revise this proposal.', delimitedData('feedback', input.feedback), delimitedData('proposal', proposal)].join('\n');
+  // The rest of what the proposal was written from (its title and body are above), and the lead's message for context.
+  const { feedback: _feedback, message, proposal: current, ...basis } = input;
+  const inputs = { ...basis, proposal: { lineItems: current.lineItems, total: current.total, pricingModel: current.pricingModel, validUntil: current.validUntil } };
+  const content = [
+    'Revise this proposal.',
+    delimitedData('feedback', input.feedback),
+    delimitedData('proposal', proposal),
+    delimitedData('inputs', inputs),
+    delimitedData('lead_message', { message }),
+  ].join('\n');
   return { system, messages: [{ role: 'user', content }] };
 }
 

@@ -49,16 +49,29 @@ export interface JobQueueOptions<Payloads extends Record<string, object>> {
   queues: { readonly [Name in keyof Payloads]: Partial<QueuePolicy> };
   /** Connections pg-boss may hold. */
   poolSize?: number;
+  /** How often expired jobs are released and queues monitored (pg-boss's default: 60 s). */
+  superviseIntervalSeconds?: number;
 }
 
 export async function startJobQueue<Payloads extends Record<string, object>>(options: JobQueueOptions<Payloads>): Promise<JobQueue<Payloads>> {
   const { logger } = options;
   // Without LISTEN/NOTIFY a job waits for the next poll (measured: 2 s instead of 8 ms).
-  const boss = new PgBoss({ connectionString: options.connectionString, useListenNotify: true, max: options.poolSize ?? 5, application_name: 'leadpilot:jobs' });
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    useListenNotify: true,
+    max: options.poolSize ?? 5,
+    application_name: 'leadpilot:jobs',
+    // Expiry runs in the queue monitor, which keeps its own interval: both follow the option.
+    ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds, monitorIntervalSeconds: options.superviseIntervalSeconds } : {}),
+  });
   boss.on('error', (error: unknown) => logger.error({ err: error, component: 'job-queue' }, 'job queue error'));
   await boss.start();
   for (const [name, policy] of Object.entries(options.queues) as [string, Partial<QueuePolicy>][]) {
-    await boss.createQueue(name, { ...DEFAULT_QUEUE_POLICY, ...policy, notify: true });
+    const settings = bossQueueOptions({ ...DEFAULT_QUEUE_POLICY, ...policy });
+    await boss.createQueue(name, { ...settings, notify: true });
+    // createQueue leaves an existing queue as it was: without this, a changed setting (retries,
+    // delay, step timeout) would never reach a database that has run before.
+    await boss.updateQueue(name, settings);
   }
 
   return {
@@ -96,6 +109,11 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
     },
   };
+}
+
+/** The policy in pg-boss's own option names (it ignores names it does not know, such as retryDelaySeconds). */
+function bossQueueOptions(policy: QueuePolicy) {
+  return { retryLimit: policy.retryLimit, retryDelay: policy.retryDelaySeconds, retryBackoff: policy.retryBackoff, expireInSeconds: policy.expireInSeconds };
 }
 
 function errorMessage(error: unknown): string {

@@ -66,14 +66,14 @@ export const PIPELINE_STEPS = [
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 /** Every step's queue policy: retries with exponential backoff, then the lead is FAILED. */
-export function pipelineQueuePolicies(settings: { stepRetries: number; retryDelayMs: number }): Record<PipelineStep, Partial<QueuePolicy>> {
+export function pipelineQueuePolicies(settings: { stepRetries: number; retryDelayMs: number; stepTimeoutMs: number }): Record<PipelineStep, Partial<QueuePolicy>> {
   const policy: Partial<QueuePolicy> = {
     retryLimit: settings.stepRetries,
     retryDelaySeconds: Math.max(0, Math.round(settings.retryDelayMs / 1000)),
     retryBackoff: settings.retryDelayMs > 0,
-    // Long enough for a model call's own retries and fallback; a worker that dies mid-step
-    // releases the job when it expires.
-    expireInSeconds: 900,
+    // Long enough for a model call's own retries and fallback (PIPELINE_STEP_TIMEOUT); a worker
+    // that dies mid-step releases the job when it expires.
+    expireInSeconds: Math.max(1, Math.round(settings.stepTimeoutMs / 1000)),
   };
   return Object.fromEntries(PIPELINE_STEPS.map((step) => [step, policy])) as Record<PipelineStep, Partial<QueuePolicy>>;
 }

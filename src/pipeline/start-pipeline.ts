@@ -20,6 +20,9 @@ export function startPipelineQueue(connectionString: string, config: Config, log
     queues: pipelineQueuePolicies(config.pipeline),
     // Each step's local concurrency draws on this pool.
     poolSize: Math.min(20, Math.max(4, Math.ceil(config.workerConcurrency / 2) + 2)),
+    // Expired jobs (a killed worker's) are released when the queue is next supervised: at least
+    // twice per step timeout, at most every minute.
+    superviseIntervalSeconds: Math.min(60, Math.max(1, Math.floor(config.pipeline.stepTimeoutMs / 2000))),
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { FakeProviderServer, estimateTokens, isRecord, type FakeBehaviour, type FakeResponse } from './fake-provider.server.js';
+import { FakeProviderServer, estimateTokens, isRecord, type AgentRequest, type FakeBehaviour, type FakeResponse } from './fake-provider.server.js';
 import { sampleFromJsonSchema } from './json-schema-sample.js';
 
 /**
@@ -52,6 +52,15 @@ export class FakeGeminiServer extends FakeProviderServer {
       return googleError(400, 'INVALID_ARGUMENT', rawBody === '' ? '* GenerateContentRequest.contents: contents is not specified\n' : 'Invalid JSON payload received. Unexpected token.');
     }
     return validateGenerateContent(body);
+  }
+
+  protected agentRequestOf(body: unknown): AgentRequest {
+    const request = normalise(body);
+    const instruction = normalise(request['systemInstruction']);
+    const system = Array.isArray(instruction['parts']) ? (instruction['parts'] as { text?: string }[]).map((part) => part.text ?? '').join('') : '';
+    const messages = FakeGeminiServer.textsOf(body).map((content) => ({ role: content.role === 'model' ? ('assistant' as const) : ('user' as const), text: content.text }));
+    const schema = normalise(request['generationConfig'])['responseJsonSchema'];
+    return { system, messages, user: messages.find((message) => message.role === 'user')?.text ?? '', schemaName: null, schema: isRecord(schema) ? schema : {} };
   }
 
   protected respond(behaviour: FakeBehaviour, body: unknown, path: string): FakeResponse {

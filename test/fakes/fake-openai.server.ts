@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { FakeProviderServer, estimateTokens, isRecord, type FakeBehaviour, type FakeResponse } from './fake-provider.server.js';
+import { FakeProviderServer, estimateTokens, isRecord, type AgentRequest, type FakeBehaviour, type FakeResponse } from './fake-provider.server.js';
 import { sampleFromJsonSchema } from './json-schema-sample.js';
 
 /**
@@ -47,6 +47,19 @@ export class FakeOpenAIServer extends FakeProviderServer {
     return validateChatCompletion(body, this.models);
   }
 
+  protected agentRequestOf(body: unknown): AgentRequest {
+    const request = body as { response_format: { json_schema: { name: string; schema: Record<string, unknown> } } };
+    const messages = FakeOpenAIServer.messagesOf(body).map((message) => ({ role: message.role, text: textOf(message.content) }));
+    const conversation = messages.filter((message) => message.role === 'user' || message.role === 'assistant') as AgentRequest['messages'];
+    return {
+      system: messages.filter((message) => message.role === 'system' || message.role === 'developer').map((message) => message.text).join('\n'),
+      messages: conversation,
+      user: conversation.find((message) => message.role === 'user')?.text ?? '',
+      schemaName: request.response_format.json_schema.name,
+      schema: request.response_format.json_schema.schema,
+    };
+  }
+
   protected respond(behaviour: FakeBehaviour, body: unknown): FakeResponse {
     const request = body as { model: string; messages: unknown[]; response_format: { json_schema: { schema: unknown } } };
     const schema = request.response_format.json_schema.schema;
@@ -85,6 +98,12 @@ export class FakeOpenAIServer extends FakeProviderServer {
         throw new Error('hang is handled by the base server');
     }
   }
+}
+
+/** A message's content as text: a string, or the text parts of an array. */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) ? content.map((part) => (isRecord(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('') : '';
 }
 
 function error(status: number, message: string, type: string, param: string | null, code: string | null): FakeResponse {

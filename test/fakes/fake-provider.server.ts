@@ -19,6 +19,32 @@ export type FakeBehaviour =
 
 export type Scripted = FakeBehaviour | Exclude<FakeBehaviour['kind'], 'rate_limited'>;
 
+/** What an agent asked, recovered from either wire format, for an `answerWith` hook. */
+export interface AgentRequest {
+  /** The system text (OpenAI's system message, Gemini's systemInstruction). */
+  readonly system: string;
+  /** The conversation after the system text, in order. */
+  readonly messages: readonly { role: 'user' | 'assistant'; text: string }[];
+  /** The first user message: where the agents put their input. */
+  readonly user: string;
+  /** OpenAI's response_format name; null for Gemini, which has none. */
+  readonly schemaName: string | null;
+  /** The JSON Schema the answer must match. */
+  readonly schema: Record<string, unknown>;
+}
+
+const BEHAVIOUR = Symbol('fake behaviour');
+/** Returned by an `answerWith` hook: behave like this instead of answering. */
+export interface BehaviourOverride {
+  readonly [BEHAVIOUR]: FakeBehaviour;
+}
+export function behave(behaviour: Scripted): BehaviourOverride {
+  return { [BEHAVIOUR]: typeof behaviour === 'string' ? ({ kind: behaviour } as FakeBehaviour) : behaviour };
+}
+
+/** Answers an agent's request with an object (or `behave(...)` to fail it instead). */
+export type Answerer = (request: AgentRequest) => unknown;
+
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
@@ -49,6 +75,9 @@ export abstract class FakeProviderServer {
   abandoned = 0;
   private readonly script: FakeBehaviour[] = [];
   private fallbackBehaviour: FakeBehaviour = { kind: 'answer' };
+  private answerer: Answerer | undefined;
+  /** Errors thrown by the `answerWith` hook (each answered with a 500): a spec asserts there are none. */
+  readonly answererErrors: Error[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   private readonly waiters: (() => void)[] = [];
@@ -86,6 +115,15 @@ export abstract class FakeProviderServer {
     return this;
   }
 
+  /**
+   * Answers every request that would get a sample answer (nothing scripted, or a bare `answer`)
+   * with what `answerer` returns for it; `null` goes back to samples.
+   */
+  answerWith(answerer: Answerer | null): this {
+    this.answerer = answerer ?? undefined;
+    return this;
+  }
+
   get validRequests(): RecordedRequest[] {
     return this.requests.filter((request) => request.status !== 400 && request.status !== 401 && request.status !== 403 && request.status !== 404);
   }
@@ -104,6 +142,8 @@ export abstract class FakeProviderServer {
 
   /** Checks the request as the real API would; a refusal is answered as is. */
   protected abstract validate(path: string, headers: http.IncomingHttpHeaders, body: unknown, rawBody: string): FakeResponse | undefined;
+  /** The agent's request in the provider's wire format, read back. */
+  protected abstract agentRequestOf(body: unknown): AgentRequest;
   protected abstract respond(behaviour: FakeBehaviour, body: unknown, path: string): FakeResponse;
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -129,7 +169,16 @@ export abstract class FakeProviderServer {
     const refusal = this.validate(recorded.path, request.headers, body, rawBody);
     if (refusal) return this.send(response, recorded, refusal);
 
-    const behaviour = this.script.shift() ?? this.fallbackBehaviour;
+    let behaviour = this.script.shift() ?? this.fallbackBehaviour;
+    if (behaviour.kind === 'answer' && behaviour.object === undefined && this.answerer) {
+      try {
+        const answered = this.answerer(this.agentRequestOf(body));
+        behaviour = isRecord(answered) && BEHAVIOUR in answered ? (answered as BehaviourOverride)[BEHAVIOUR] : { kind: 'answer', object: answered };
+      } catch (error) {
+        this.answererErrors.push(error instanceof Error ? error : new Error(String(error)));
+        behaviour = { kind: 'server_error' };
+      }
+    }
     if (behaviour.kind === 'hang') {
       recorded.status = 'hang';
       response.on('close', () => {

@@ -21,6 +21,8 @@ export interface TestServer {
   /** The live events the services publish to; specs may publish directly. */
   readonly live: LivePubSub;
   readonly config: Config;
+  /** The pipeline's job queue, for specs that enqueue a step by hand (a redelivery). */
+  readonly queue: JobQueue<PipelinePayloads>;
   /** A key for each role, created for this server. */
   readonly keys: Record<Role, string>;
   stop(): Promise<void>;
@@ -32,6 +34,8 @@ export interface TestServerOptions {
   /** Runs the pipeline worker in the same process (offline models unless `env` says otherwise). */
   worker?: boolean;
   agency?: AgencyConfig;
+  /** A database made by the spec (shared with a child process, say): used as is and left for the spec to drop. */
+  database?: TestDatabase;
 }
 
 /**
@@ -39,7 +43,8 @@ export interface TestServerOptions {
  * always enqueued for the pipeline; only with `worker: true` does anything work them.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database: TestDatabase = await createTestDatabase();
+  const database: TestDatabase = options.database ?? (await createTestDatabase());
+  const dropDatabase = () => (options.database ? Promise.resolve() : database.drop());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PORT: '0', LLM_PROVIDERS: 'offline', PIPELINE_RETRY_DELAY: '1s', PIPELINE_STEP_RETRIES: '1', ...options.env });
   const logger = createLogger({ level: config.logLevel });
   const dataSource = makeDataSource({ url: database.url, poolSize: 5 });
@@ -69,13 +74,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       services,
       live,
       config,
+      queue,
       keys,
       stop: async () => {
         await server?.close();
         await queue?.stop(5_000);
         await live?.close();
         await dataSource.destroy();
-        await database.drop();
+        await dropDatabase();
       },
     };
   } catch (error) {
@@ -83,7 +89,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     await queue?.stop(1_000);
     await live?.close();
     await dataSource.destroy();
-    await database.drop();
+    await dropDatabase();
     throw error;
   }
 }
