@@ -2,6 +2,7 @@ import { createLogger } from '../src/logger.js';
 import { startJobQueue } from '../src/pipeline/job-queue.js';
 import { benchLead } from './bench-leads.js';
 import { submitLead, type BenchInstance } from './instance.js';
+import { profileSteps, type StepProfile } from './queue-profile.js';
 import { SettleWatcher } from './settle-watcher.js';
 import { closedLoop, percentile, summarise, type Summary } from './stats.js';
 
@@ -94,7 +95,7 @@ export interface PipelineResult extends Summary {
 }
 
 /** Throughput and latency of leads that reached PENDING_APPROVAL, over the measured window. */
-export async function measurePipeline(instance: BenchInstance, load: Load): Promise<{ result: PipelineResult; runs: LeadRun[] }> {
+export async function measurePipeline(instance: BenchInstance, load: Load): Promise<{ result: PipelineResult; runs: LeadRun[]; profile: StepProfile[] }> {
   await runLeads(instance, load.warmup, load.clients, 'w');
   const runs = await runLeads(instance, load.total, load.clients, 'p');
   const first = Math.min(...runs.map((run) => run.submittedAt));
@@ -102,7 +103,7 @@ export async function measurePipeline(instance: BenchInstance, load: Load): Prom
   const approved = runs.filter((run) => run.status === 'awaiting_approval');
   const notApproved: Record<string, number> = {};
   for (const run of runs) if (run.status !== 'awaiting_approval') notApproved[run.status] = (notApproved[run.status] ?? 0) + 1;
-  return { result: { ...summarise(approved.map((run) => run.latencyMs), last - first), notApproved }, runs };
+  return { result: { ...summarise(approved.map((run) => run.latencyMs), last - first), notApproved }, runs, profile: await profileSteps(instance.pool) };
 }
 
 export interface CriticalPathResult {
@@ -118,6 +119,7 @@ export interface CriticalPathResult {
   overheadP50: number;
   overheadP95: number;
   notApproved: Record<string, number>;
+  profile: StepProfile[];
 }
 
 /**
@@ -155,5 +157,6 @@ export async function measureCriticalPath(instance: BenchInstance, load: Omit<Lo
     overheadP50: percentile(ratios, 50),
     overheadP95: percentile(ratios, 95),
     notApproved,
+    profile: await profileSteps(instance.pool),
   };
 }

@@ -1,5 +1,6 @@
 import type { Machine } from './machine.js';
 import type { CriticalPathResult, Load, PipelineResult } from './phases.js';
+import type { StepProfile } from './queue-profile.js';
 import type { Summary } from './stats.js';
 
 export interface BenchReport {
@@ -11,6 +12,7 @@ export interface BenchReport {
   submitOnly: Summary;
   queueChain: Summary;
   pipeline: PipelineResult;
+  pipelineProfile: StepProfile[];
   slowModel: CriticalPathResult | null;
   /** Why the slow-model part was not measured, when it was not. */
   slowModelSkipped: string | null;
@@ -111,7 +113,28 @@ export function formatMarkdown(report: BenchReport, notes: readonly string[]): s
       ? `- 800 ms model: ${slowModel.leads} leads by ${slowModel.clients} concurrent clients (closed loop). ${report.fakeModelKind} The critical-path model time of a lead is (its agent_runs rows, minus the responder's, which runs beside the requirements → … → review chain) × ${slowModel.delayMs} ms: every other call waits for the one before it (the reviewer's ReAct steps and a reviser's re-write included). Median calls per lead: ${n(slowModel.callsP50)} in all, ${n(slowModel.criticalCallsP50)} on the critical path.${Object.keys(slowModel.notApproved).length ? ` Not approved: ${JSON.stringify(slowModel.notApproved)}.` : ''}`
       : `- 800 ms model: not measured (${report.slowModelSkipped}).`,
     Object.keys(report.pipeline.notApproved).length ? `- Offline leads that did not reach PENDING_APPROVAL: ${JSON.stringify(report.pipeline.notApproved)}.` : '- Every offline lead reached PENDING_APPROVAL.',
+    '',
+    '## Where the time goes',
+    '',
+    'Per step, from pg-boss\'s job rows: *wait* is enqueued (the enqueueing transaction\'s time) to fetched by a worker; *run* is fetched to completed (the handler with its model calls and transaction; jobs fetched in one batch complete together, so a job\'s run includes waiting for its batch).',
+    '',
+    '### Offline',
+    '',
+    profileTable(report.pipelineProfile),
+    ...(slowModel ? ['', '### 800 ms model', '', profileTable(slowModel.profile)] : []),
     ...(notes.length ? ['', '## Notes', '', ...notes.map((note) => `- ${note}`)] : []),
     '',
   ].join('\n');
 }
+
+function profileTable(profile: readonly StepProfile[]): string {
+  const total = (pick: (step: StepProfile) => number) => profile.filter((step) => CRITICAL_PATH_STEPS.has(step.step)).reduce((sum, step) => sum + pick(step), 0);
+  return markdownTable([
+    ['Step', 'Jobs', 'Wait p50', 'Wait p95', 'Run p50', 'Run p95'],
+    ...profile.map((step) => [step.step, String(step.jobs), ms(step.waitP50Ms), ms(step.waitP95Ms), ms(step.runP50Ms), ms(step.runP95Ms)]),
+    ['critical path (sum of p50s; respond excluded)', '', ms(total((step) => step.waitP50Ms)), '', ms(total((step) => step.runP50Ms)), ''],
+  ]);
+}
+
+/** The steps a lead's PENDING_APPROVAL waits for in turn (respond runs beside requirements). */
+const CRITICAL_PATH_STEPS = new Set(['lead-intake', 'lead-enrich', 'lead-qualify', 'lead-requirements', 'proposal-design', 'proposal-estimate', 'proposal-price', 'proposal-write', 'proposal-review', 'proposal-revise']);

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     workerConcurrency: instance.config.workerConcurrency,
   }));
   progress(`offline pipeline: ${load.total} leads by ${load.clients} clients (fresh embedded PostgreSQL)…`);
-  const { result: pipeline } = await withInstance(['api', 'worker'], (instance) => measurePipeline(instance, load));
+  const { result: pipeline, profile: pipelineProfile } = await withInstance(['api', 'worker'], (instance) => measurePipeline(instance, load));
 
   let slowModel = null;
   let slowModelSkipped: string | null = null;
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     submitOnly,
     queueChain,
     pipeline,
+    pipelineProfile,
     slowModel,
     slowModelSkipped,
     fakeModelKind: FAKE_MODEL_KIND,
