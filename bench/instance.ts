@@ -24,9 +24,14 @@ export interface BenchInstance {
  * As `leadpilot serve` would run, with a temporary DATA_DIR, a random port and LOG_LEVEL warn.
  * Only WORKER_CONCURRENCY passes from the environment: a developer's providers, mail or database
  * settings must not change what is measured. `provider` replaces the model providers (the slow
- * fake model); without it the offline provider answers.
+ * fake model) and `env` may point them at a fake server; otherwise the offline provider answers.
  */
-export async function startBenchInstance(options: { roles: readonly ServerRoleName[]; provider?: LanguageModel }): Promise<BenchInstance> {
+export async function startBenchInstance(options: {
+  roles: readonly ServerRoleName[];
+  provider?: LanguageModel;
+  /** Settings over the defaults (the fake OpenAI server's base URL and key). */
+  env?: Readonly<Record<string, string>>;
+}): Promise<BenchInstance> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'leadpilot-bench-'));
   const adminApiKey = randomBytes(24).toString('base64url');
   const logger = createLogger({ level: 'warn', name: 'bench' });
@@ -42,6 +47,7 @@ export async function startBenchInstance(options: { roles: readonly ServerRoleNa
       WORKER_CONCURRENCY: process.env['WORKER_CONCURRENCY'],
       // The slow fake model is free; without a price its cost would be logged as unknown.
       LLM_PRICES: 'offline-after-delay=0/0',
+      ...options.env,
     });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });

@@ -49,6 +49,8 @@ export abstract class FakeProviderServer {
   abandoned = 0;
   private readonly script: FakeBehaviour[] = [];
   private fallbackBehaviour: FakeBehaviour = { kind: 'answer' };
+  /** How long the fake "thinks" before each answer to a valid request (see `delay`). */
+  private answerDelayMs = 0;
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   private readonly waiters: (() => void)[] = [];
@@ -83,6 +85,16 @@ export abstract class FakeProviderServer {
   /** What to do once the script is used up (initially: answer). */
   otherwise(behaviour: Scripted): this {
     this.fallbackBehaviour = typeof behaviour === 'string' ? ({ kind: behaviour } as FakeBehaviour) : behaviour;
+    return this;
+  }
+
+  /**
+   * Every answer to a valid request (an error answer too) comes `ms` after the request arrived,
+   * as a remote model takes its time: the benchmark's 800 ms model. Refusals of invalid requests
+   * stay immediate, as the real APIs' are.
+   */
+  delay(ms: number): this {
+    this.answerDelayMs = Math.max(0, ms);
     return this;
   }
 
@@ -139,7 +151,14 @@ export abstract class FakeProviderServer {
       });
       return;
     }
-    this.send(response, recorded, this.respond(behaviour, body, recorded.path));
+    const answer = this.respond(behaviour, body, recorded.path);
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+    // The client may have given up meanwhile (its deadline, an abort).
+    if (response.destroyed) {
+      recorded.status = 'hang';
+      return;
+    }
+    this.send(response, recorded, answer);
   }
 
   private send(response: http.ServerResponse, recorded: RecordedRequest, answer: FakeResponse): void {
