@@ -134,7 +134,8 @@ export async function measureCriticalPath(instance: BenchInstance, load: Omit<Lo
   const runs = await runLeads(instance, load.total, load.clients, 'm');
   const approved = runs.filter((run) => run.status === 'awaiting_approval');
   const { rows } = await instance.pool.query<{ lead_id: string; agent: string; calls: string }>(
-    `SELECT lead_id, agent, count(*) AS calls FROM agent_runs WHERE lead_id = ANY($1::uuid[]) GROUP BY lead_id, agent`,
+    // Every attempt is a model call of its own (a retry, a re-ask after an invalid answer).
+    `SELECT lead_id, agent, sum(greatest(1, jsonb_array_length(attempts))) AS calls FROM agent_runs WHERE lead_id = ANY($1::uuid[]) GROUP BY lead_id, agent`,
     [approved.map((run) => run.leadId)],
   );
   const critical = new Map<string, number>();

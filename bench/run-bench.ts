@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadAgencyConfig } from '../src/agents/agency-config.js';
+import { loadAgentOracle, startSlowFakeOpenAI } from './fake-openai-model.js';
 import { describeMachine } from './machine.js';
 import { startBenchInstance, type BenchInstance } from './instance.js';
 import { measureCriticalPath, measurePipeline, measureQueueChain, measureSubmitOnly, type Load } from './phases.js';
@@ -10,7 +12,7 @@ import { describeLoad, formatMarkdown, formatTable, resultRows, type BenchReport
 import { SlowOfflineModel } from './slow-model.js';
 
 /**
- * `npm run bench [-- --leads 200 --clients 20 --slow-leads 16 --slow-clients 8 --no-slow]`:
+ * `npm run bench [-- --leads 200 --clients 20 --slow-leads 16 --slow-clients 8 --fake-model auto|openai|wrapper --no-slow]`:
  * throughput and latency of the offline pipeline against same-run baselines, and latency with an
  * 800 ms model against its critical-path model time. Prints one table, writes bench/RESULTS.md.
  * Not a test: it fails only when the harness does.
@@ -21,8 +23,10 @@ const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL_DELAY_MS = 800;
 /** Steps on the pipeline's critical path of jobs: intake … review (the responder runs beside it). */
 const CRITICAL_STEPS = 9;
-const FAKE_MODEL_KIND =
-  'Fake model: a LanguageModel used only in the benchmark process (bench/slow-model.ts) that waits 800 ms and then answers with the calling agent\'s own offline implementation (`request.offline()`), injected through `startLeadpilot({ provider })` in place of the configured providers; run recording still wraps it. The fake OpenAI server with an 800 ms delay was not used: it has no per-agent answer oracle yet, and its schema samples are not valid answers for every agent.';
+const WRAPPER_KIND =
+  'Fake model: a LanguageModel used only in the benchmark process (bench/slow-model.ts) that waits 800 ms and then answers with the calling agent\'s own offline implementation (`request.offline()`), injected through `startLeadpilot({ provider })` in place of the configured providers; run recording still wraps it.';
+const FAKE_OPENAI_KIND =
+  'Fake model: the fake OpenAI server (test/fakes/fake-openai.server.ts) answering every request after 800 ms, reached through OPENAI_BASE_URL by the real OpenAI adapter (with its retry, repair and circuit breaker), its answers from the agent oracle (test/fakes/agent-oracle.ts: the asking agent\'s offline implementation on the input read back from the request).';
 
 function gitCommit(): string | null {
   try {
@@ -32,8 +36,12 @@ function gitCommit(): string | null {
   }
 }
 
-async function withInstance<T>(roles: ('api' | 'worker')[], use: (instance: BenchInstance) => Promise<T>, provider?: SlowOfflineModel): Promise<T> {
-  const instance = await startBenchInstance({ roles, ...(provider ? { provider } : {}) });
+async function withInstance<T>(
+  roles: ('api' | 'worker')[],
+  use: (instance: BenchInstance) => Promise<T>,
+  model: { provider?: SlowOfflineModel; env?: Record<string, string> } = {},
+): Promise<T> {
+  const instance = await startBenchInstance({ roles, ...model });
   try {
     return await use(instance);
   } finally {
@@ -52,6 +60,8 @@ async function main(): Promise<void> {
       'slow-leads': { type: 'string', default: '16' },
       'slow-clients': { type: 'string', default: '8' },
       'no-slow': { type: 'boolean', default: false },
+      /** openai: the fake OpenAI server with the agent oracle; wrapper: the slow offline model; auto: openai when the oracle is built. */
+      'fake-model': { type: 'string', default: 'auto' },
       out: { type: 'string', default: path.join(REPOSITORY, 'bench/RESULTS.md') },
     },
   });
@@ -69,12 +79,27 @@ async function main(): Promise<void> {
 
   let slowModel = null;
   let slowModelSkipped: string | null = null;
+  let fakeModelKind = WRAPPER_KIND;
   if (values['no-slow']) {
     slowModelSkipped = '--no-slow';
   } else {
     const slowLoad = { total: Number(values['slow-leads']), clients: Number(values['slow-clients']) };
-    progress(`${MODEL_DELAY_MS} ms model: ${slowLoad.total} leads by ${slowLoad.clients} clients (fresh embedded PostgreSQL)…`);
-    slowModel = await withInstance(['api', 'worker'], (instance) => measureCriticalPath(instance, slowLoad, MODEL_DELAY_MS), new SlowOfflineModel(MODEL_DELAY_MS));
+    const configureOracle = values['fake-model'] === 'wrapper' ? null : await loadAgentOracle(loadAgencyConfig());
+    if (values['fake-model'] === 'openai' && !configureOracle) throw new Error('--fake-model openai needs the agent oracle (test/fakes/agent-oracle.ts), which this build does not have');
+    if (configureOracle) {
+      fakeModelKind = FAKE_OPENAI_KIND;
+      const fake = await startSlowFakeOpenAI(MODEL_DELAY_MS, configureOracle);
+      try {
+        progress(`${MODEL_DELAY_MS} ms model (fake OpenAI server): ${slowLoad.total} leads by ${slowLoad.clients} clients (fresh embedded PostgreSQL)…`);
+        slowModel = await withInstance(['api', 'worker'], (instance) => measureCriticalPath(instance, slowLoad, MODEL_DELAY_MS), { env: fake.env });
+      } finally {
+        await fake.server.close();
+      }
+    } else {
+      if (values['fake-model'] === 'auto') fakeModelKind += ' The fake OpenAI server was not used: this build has no agent oracle (test/fakes/agent-oracle.ts), and its schema samples are not valid answers for every agent.';
+      progress(`${MODEL_DELAY_MS} ms model (slow offline wrapper): ${slowLoad.total} leads by ${slowLoad.clients} clients (fresh embedded PostgreSQL)…`);
+      slowModel = await withInstance(['api', 'worker'], (instance) => measureCriticalPath(instance, slowLoad, MODEL_DELAY_MS), { provider: new SlowOfflineModel(MODEL_DELAY_MS) });
+    }
   }
 
   const report: BenchReport = {
@@ -89,7 +114,7 @@ async function main(): Promise<void> {
     pipelineProfile,
     slowModel,
     slowModelSkipped,
-    fakeModelKind: FAKE_MODEL_KIND,
+    fakeModelKind,
   };
   process.stdout.write(`\nLeadpilot benchmark: ${describeLoad(report)}; ${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}\n\n${formatTable(resultRows(report))}\n`);
   await writeFile(values.out, formatMarkdown(report, []));
