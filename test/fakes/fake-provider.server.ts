@@ -49,12 +49,12 @@ export abstract class FakeProviderServer {
   abandoned = 0;
   private readonly script: FakeBehaviour[] = [];
   private fallbackBehaviour: FakeBehaviour = { kind: 'answer' };
-  /** How long the fake "thinks" before each answer to a valid request (see `delay`). */
-  private answerDelayMs = 0;
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   private readonly waiters: (() => void)[] = [];
   protected port = 0;
+  /** How long the fake "thinks" before each answer to a valid request (see `delay`). */
+  private answerDelayMs = 0;
 
   constructor() {
     this.server = http.createServer((request, response) => void this.handle(request, response));
@@ -88,16 +88,6 @@ export abstract class FakeProviderServer {
     return this;
   }
 
-  /**
-   * Every answer to a valid request (an error answer too) comes `ms` after the request arrived,
-   * as a remote model takes its time: the benchmark's 800 ms model. Refusals of invalid requests
-   * stay immediate, as the real APIs' are.
-   */
-  delay(ms: number): this {
-    this.answerDelayMs = Math.max(0, ms);
-    return this;
-  }
-
   get validRequests(): RecordedRequest[] {
     return this.requests.filter((request) => request.status !== 400 && request.status !== 401 && request.status !== 403 && request.status !== 404);
   }
@@ -112,6 +102,16 @@ export abstract class FakeProviderServer {
         setTimeout(resolve, 50).unref();
       });
     }
+  }
+
+  /**
+   * Every answer to a valid request (an error answer too) comes `ms` after the request arrived,
+   * as a remote model takes its time: the benchmark's 800 ms model. Refusals of invalid requests
+   * stay immediate, as the real APIs' are.
+   */
+  delay(ms: number): this {
+    this.answerDelayMs = Math.max(0, ms);
+    return this;
   }
 
   /** Checks the request as the real API would; a refusal is answered as is. */
