@@ -116,7 +116,7 @@ export function formatMarkdown(report: BenchReport, notes: readonly string[]): s
     '',
     '## Where the time goes',
     '',
-    'Per step, from pg-boss\'s job rows: *wait* is enqueued (the enqueueing transaction\'s time) to fetched by a worker; *run* is fetched to completed (the handler with its model calls and transaction; jobs fetched in one batch complete together, so a job\'s run includes waiting for its batch).',
+    'Per step, from pg-boss\'s job rows: *wait* is enqueued (the enqueueing transaction\'s time) to fetched by a worker; *run* is fetched to completed (the handler: its reads, its model calls and its transaction). With 20 leads in flight on 2 cores, offline run times are mostly waiting for the CPU.',
     '',
     '### Offline',
     '',
