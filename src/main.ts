@@ -4,6 +4,7 @@ import { migrateDatabase } from './database/migrate.js';
 import { openDatabase, type OpenDatabase } from './database/open-database.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
+import type { LanguageModel } from './agents/models/language-model.js';
 import { createLivePubSub } from './pubsub/live-pubsub.js';
 import { createServer, type LeadpilotServer } from './server.js';
 import { makeServices } from './services/index.js';
@@ -21,6 +22,8 @@ export interface StartOptions {
   roles: readonly ServerRoleName[];
   logger: Logger;
   clock?: Clock;
+  /** Replaces the configured model providers (the benchmark's slow model only). */
+  provider?: LanguageModel;
 }
 
 /** Roles the build accepts but that later work fills in; they say so instead of failing. */
@@ -70,7 +73,7 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     }
 
     if (roles.includes('worker')) {
-      await startWorkerRole({ config, dataSource: database.dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions });
+      await startWorkerRole({ config, dataSource: database.dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.provider ? { provider: options.provider } : {}) });
       logger.info({ concurrency: config.workerConcurrency, providers: config.llm.providers }, 'pipeline worker started');
     }
 

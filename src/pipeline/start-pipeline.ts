@@ -2,6 +2,9 @@ import type { DataSource } from 'typeorm';
 import type { AgencyConfig } from '../agents/agency-config.js';
 import { TypeOrmAgentRunRecorder } from '../agents/models/agent-run.recorder.js';
 import { createLanguageModel, type ModelStack } from '../agents/models/create-language-model.js';
+import type { LanguageModel } from '../agents/models/language-model.js';
+import { makePriceTable } from '../agents/models/prices.js';
+import { withRunRecording } from '../agents/models/with-run-recording.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
@@ -36,12 +39,21 @@ export interface WorkerDependencies {
   logger: Logger;
   /** Chooses the prompt version per agent and lead (A/B experiments). */
   promptVersions: Pick<PromptVersionService, 'choose'>;
+  /**
+   * Replaces the provider chain of `config.llm` (the benchmark's slow model); every call is still
+   * recorded in agent_runs. Production never sets it.
+   */
+  provider?: LanguageModel;
 }
 
 /** The worker role: the model chain (recording every call in agent_runs) and a handler per step. */
 export async function startWorkerRole(dependencies: WorkerDependencies): Promise<{ models: ModelStack }> {
   const { config, dataSource, queue, logger, clock } = dependencies;
-  const stack = createLanguageModel(config.llm, { recorder: new TypeOrmAgentRunRecorder(dataSource), logger: logger.child({ component: 'models' }), clock });
+  const recorder = new TypeOrmAgentRunRecorder(dataSource);
+  const modelLogger = logger.child({ component: 'models' });
+  const stack: ModelStack = dependencies.provider
+    ? { model: withRunRecording(dependencies.provider, { recorder, prices: makePriceTable(config.llm.prices), logger: modelLogger, now: () => clock.now() }), circuits: [] }
+    : createLanguageModel(config.llm, { recorder, logger: modelLogger, clock });
   const context: PipelineContext = {
     dataSource,
     queue,

@@ -82,6 +82,8 @@ export abstract class FakeProviderServer {
   private readonly sockets = new Set<Socket>();
   private readonly waiters: (() => void)[] = [];
   protected port = 0;
+  /** How long the fake "thinks" before each answer to a valid request (see `delay`). */
+  private answerDelayMs = 0;
 
   constructor() {
     this.server = http.createServer((request, response) => void this.handle(request, response));
@@ -140,6 +142,16 @@ export abstract class FakeProviderServer {
     }
   }
 
+  /**
+   * Every answer to a valid request (an error answer too) comes `ms` after the request arrived,
+   * as a remote model takes its time: the benchmark's 800 ms model. Refusals of invalid requests
+   * stay immediate, as the real APIs' are.
+   */
+  delay(ms: number): this {
+    this.answerDelayMs = Math.max(0, ms);
+    return this;
+  }
+
   /** Checks the request as the real API would; a refusal is answered as is. */
   protected abstract validate(path: string, headers: http.IncomingHttpHeaders, body: unknown, rawBody: string): FakeResponse | undefined;
   /** The agent's request in the provider's wire format, read back. */
@@ -188,7 +200,14 @@ export abstract class FakeProviderServer {
       });
       return;
     }
-    this.send(response, recorded, this.respond(behaviour, body, recorded.path));
+    const answer = this.respond(behaviour, body, recorded.path);
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+    // The client may have given up meanwhile (its deadline, an abort).
+    if (response.destroyed) {
+      recorded.status = 'hang';
+      return;
+    }
+    this.send(response, recorded, answer);
   }
 
   private send(response: http.ServerResponse, recorded: RecordedRequest, answer: FakeResponse): void {
