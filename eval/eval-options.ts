@@ -1,3 +1,4 @@
+import { GATES, type GatedMetric } from './summarise.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
@@ -23,6 +24,7 @@ export const USAGE = `Usage: npm run eval -- [options]
   --database-url <url>              an existing, empty PostgreSQL database instead of a fresh embedded one
   --keep-data                       keep the temporary data directory (embedded database, outbox)
   --gate                            exit 1 when a gate fails
+  --gate-only <metric,…>            exit 1 only when one of these gates fails (qualification, language, requirements, price, injection)
   --help                            this text
 
 Exit codes: 0 done (and gates pass, with --gate), 1 a gate failed (with --gate), 2 harness error.`;
@@ -44,6 +46,8 @@ export interface EvalOptions {
   readonly databaseUrl: string | null;
   readonly keepData: boolean;
   readonly gate: boolean;
+  /** Only these gates decide the exit code (a gate not yet reached is still reported). */
+  readonly gateOnly: readonly GatedMetric[] | null;
   readonly help: boolean;
 }
 
@@ -91,6 +95,7 @@ export function parseEvalOptions(argv: readonly string[]): EvalOptions {
         'database-url': { type: 'string' },
         'keep-data': { type: 'boolean' },
         gate: { type: 'boolean' },
+        'gate-only': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -110,6 +115,11 @@ export function parseEvalOptions(argv: readonly string[]): EvalOptions {
     'database-url': z.string().regex(/^postgres(ql)?:\/\//, '--database-url: expected postgres://…').optional(),
     'keep-data': z.boolean().default(false),
     gate: z.boolean().default(false),
+    'gate-only': z
+      .string()
+      .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(GATES.map((gate) => gate.metric) as [GatedMetric, ...GatedMetric[]], { message: `--gate-only: expected metrics among ${GATES.map((gate) => gate.metric).join(', ')}` })).min(1))
+      .optional(),
     help: z.boolean().default(false),
   });
   const parsed = schema.safeParse(values);
@@ -131,7 +141,9 @@ export function parseEvalOptions(argv: readonly string[]): EvalOptions {
     leadsDir: options.leads,
     databaseUrl: options['database-url'] ?? null,
     keepData: options['keep-data'],
-    gate: options.gate,
+    // --gate-only implies --gate, judged on the metrics named (the hold-out gap included).
+    gate: options.gate || options['gate-only'] !== undefined,
+    gateOnly: options['gate-only'] ?? null,
     help: options.help,
   };
 }

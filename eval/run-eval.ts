@@ -16,7 +16,7 @@ import { formatReport, formatSeconds } from './report.js';
 import { buildResultsDocument, defaultResultsPath, writeResults } from './results-file.js';
 import { applyPromptVersions, runLeads } from './run-pipeline.js';
 import { scoreLead } from './score-lead.js';
-import { evaluateGates, summarise } from './summarise.js';
+import { type GatedMetric, evaluateGates, summarise } from './summarise.js';
 
 /**
  * `npm run eval -- [options]`: the labelled lead set through the real pipeline (api and worker
@@ -149,7 +149,8 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${harnessErrors} lead(s) could not be submitted or read: see the "harness error" failures above.\n`);
       return EXIT.HARNESS_ERROR;
     }
-    return options.gate && !gates.passed ? EXIT.GATE_FAILED : EXIT.OK;
+    const deciding = gates.checks.filter((check) => options.gateOnly === null || options.gateOnly.includes(check.metric as GatedMetric));
+    return options.gate && deciding.some((check) => !check.passed) ? EXIT.GATE_FAILED : EXIT.OK;
   } finally {
     await running?.stop();
     if (options.keepData) process.stderr.write(`Data kept in ${dataDir}\n`);

@@ -26,6 +26,8 @@ const EDGE_WORDS = new Set(
   'a an the and or with for of to in on our your we und oder mit fur von zu im in am an der die das den dem des ein eine einen einem unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros'.split(' '),
 );
 
+const accentFree = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 const FORBIDDEN = /https?:\/\/|www\.|@|\d+\s*%|[€$£]|\b\d[\d.,]*\s*(?:k|eur|euro|euros|usd|chf|gbp|tsd|mil)\b/i;
 
 function strip(text: string): string {
@@ -52,12 +54,13 @@ function fragments(item: string): string[] {
 
 function tidy(phrase: string, minWords: number): string | null {
   const words = strip(phrase).split(' ').filter(Boolean);
-  while (words.length > 0 && EDGE_WORDS.has(words[0]!.toLowerCase())) words.shift();
-  while (words.length > 0 && EDGE_WORDS.has(words[words.length - 1]!.toLowerCase().replace(/[.!?]$/, ''))) words.pop();
+  const edge = (word: string) => EDGE_WORDS.has(accentFree(word).replace(/[.!?]$/, ''));
+  while (words.length > 0 && edge(words[0]!)) words.shift();
+  while (words.length > 0 && edge(words[words.length - 1]!)) words.pop();
   // Counted as the copy check counts them: "E-Mail" and "n'est" are two words each.
   const kept = words.slice(0, MAX_WORDS);
   while (kept.length > 1 && wordsOf(normalizeText(kept.join(' '))).length > MAX_WORDS) kept.pop();
-  while (kept.length > 0 && EDGE_WORDS.has(kept[kept.length - 1]!.toLowerCase())) kept.pop();
+  while (kept.length > 0 && edge(kept[kept.length - 1]!)) kept.pop();
   // A parenthesis cut open by the word limit is closed or dropped.
   let text = kept.join(' ').replace(/[.!?]+$/, '');
   if ((text.match(/\(/g) ?? []).length > (text.match(/\)/g) ?? []).length) text = text.replace(/\s*\([^)]*$/, '');
@@ -65,7 +68,6 @@ function tidy(phrase: string, minWords: number): string | null {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-const accentFree = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /** The sentence's need: what follows its last need verb, or the subject of "… is critical". */
 function needOf(sentence: string): { text: string; subject: boolean } | null {
@@ -97,6 +99,8 @@ export function statedNeeds(message: string): string[] {
   }
   const needs: string[] = [];
   for (const source of sources) {
+    // A link, an address or a figure taints the whole item: it is not split into harmless-looking parts.
+    if (FORBIDDEN.test(source.text)) continue;
     const parts = fragments(source.text);
     // A phrase from a list, or from an enumeration in prose, may be one word ("refunds"); otherwise two.
     const minWords = source.listed || parts.length >= 3 ? 1 : 2;
