@@ -68,6 +68,9 @@ export class LeadPrivacyService {
           body: scrub(proposal.body),
           lineItems: scrubJson(proposal.lineItems, scrub),
           reviewNotes: scrubJson(proposal.reviewNotes, scrub),
+          // The basis quotes the lead's own words (requirements, name): not kept once erased.
+          basis: null,
+          contractDraft: proposal.contractDraft ? scrub(proposal.contractDraft) : null,
         });
       }
       for (const design of await manager.find(SolutionDesign, { where: { leadId } })) {
@@ -92,6 +95,8 @@ export class LeadPrivacyService {
       for (const run of await manager.find(AgentRun, { where: { leadId } })) {
         await manager.save(AgentRun, { ...run, error: run.error ? scrub(run.error) : null, attempts: scrubJson(run.attempts, scrub) });
       }
+      // The pipeline's recorded step outputs hold the person's data; jobs still queued find the lead erased and stop.
+      await manager.query(`DELETE FROM lead_pipeline_steps WHERE lead_id = $1`, [leadId]);
       // The trail stays (type, actor, when); what it recorded about the person goes.
       await manager.query(`UPDATE lead_activities SET data = '{}'::jsonb WHERE lead_id = $1`, [leadId]);
       await manager.insert(LeadActivity, { leadId, type: 'lead.erased', data: {}, actor });

@@ -32,6 +32,9 @@ describe(LeadPrivacyService.name, () => {
     ]);
     await sql(`INSERT INTO agent_runs (lead_id, agent, strategy, latency_ms, status, error) VALUES ($1, 'qualify', 'chain-of-thought', 12, 'failed', $2)`, [leadId, `could not parse ${PERSON.email}`]);
     await sql(`INSERT INTO lead_activities (lead_id, type, data, actor) VALUES ($1, 'lead.reply', $2, 'system')`, [leadId, JSON.stringify({ from: PERSON.email, text: `Regards, ${PERSON.name}` })]);
+    // What the pipeline keeps: a step's recorded output, the basis a revision was written from, a contract draft.
+    await sql(`INSERT INTO lead_pipeline_steps (lead_id, key, step, generation, output) VALUES ($1, '1:intake', 'intake', 1, $2)`, [leadId, JSON.stringify({ normalised: { email: PERSON.email, name: PERSON.name } })]);
+    await sql(`UPDATE proposals SET basis = $2, contract_draft = $3 WHERE id = $1`, [proposalId, JSON.stringify({ lead: { name: PERSON.name, company: PERSON.company } }), `Contract between ${PERSON.company} and the agency`]);
   });
   after(() => server.stop());
 
@@ -66,7 +69,7 @@ describe(LeadPrivacyService.name, () => {
 
   it('erases the person from every table, keeping the activity trail without them', async () => {
     const before = await graphql(server.graphqlUrl, `query ($id: ID!) { lead(id: $id) { activities { type actor } } }`, { key: server.keys[Role.VIEWER], variables: { id: leadId } });
-    assert.deepEqual((await tablesContaining(PERSON.email)).sort(), ['agent_runs', 'lead_activities', 'leads', 'outbound_messages', 'proposals'], 'the search finds the e-mail before');
+    assert.deepEqual((await tablesContaining(PERSON.email)).sort(), ['agent_runs', 'lead_activities', 'lead_pipeline_steps', 'leads', 'outbound_messages', 'proposals'], 'the search finds the e-mail before');
     const refused = await graphql(server.graphqlUrl, ERASE, { key: server.keys[Role.APPROVER], variables: { id: leadId } });
     assert.deepEqual(errorCodes(refused), ['FORBIDDEN']);
     const response = await graphql(server.graphqlUrl, ERASE, { key: server.keys[Role.ADMIN], variables: { id: leadId } });

@@ -18,8 +18,16 @@ describe('parseEvalOptions', () => {
       databaseUrl: null,
       keepData: false,
       gate: false,
+      gateOnly: null,
       help: false,
     });
+  });
+
+  it('judges only the named gates with --gate-only, which implies --gate, and refuses an unknown metric', () => {
+    const options = parseEvalOptions(['--gate-only', 'qualification, price']);
+    assert.equal(options.gate, true);
+    assert.deepEqual(options.gateOnly, ['qualification', 'price']);
+    assert.throws(() => parseEvalOptions(['--gate-only', 'speed']), /--gate-only: expected metrics among qualification, language, requirements, price, injection/);
   });
 
   it('reads repeatable prompt versions and filters, and gives a real provider more time', () => {
