@@ -3,6 +3,7 @@ import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchem
 import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
 import { statedNeeds } from './stated-needs.js';
+import { readLeadSignals } from './lead-signals.js';
 import { matchCatalogue, normalizeText } from './keyword-matcher.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
@@ -186,10 +187,15 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
   const count = matches.length;
   // The lead's own stated needs first, each tied to the components it names; then every named
   // component no stated need covers.
-  const stated = statedNeeds(lead.message).map((phrase) => {
-    const components = matchCatalogue(normalizeText(phrase), agency.components, allKeywords).map((match) => match.entry);
-    return { phrase, components };
-  });
+  // A message that tries to instruct its reader is echoed only where a phrase names something the
+  // catalogue delivers: whatever else it says stays out of the proposal.
+  const manipulative = readLeadSignals(normalized, lead.message).injection;
+  const stated = statedNeeds(lead.message)
+    .map((phrase) => {
+      const components = matchCatalogue(normalizeText(phrase), agency.components, allKeywords).map((match) => match.entry);
+      return { phrase, components };
+    })
+    .filter((need) => !manipulative || need.components.length > 0);
   const coveredByStated = new Set(stated.flatMap((need) => need.components.map((component) => component.id)));
   const drafts = [
     ...stated.map((need) => ({

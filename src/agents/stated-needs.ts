@@ -6,10 +6,10 @@ import { withoutInstructions } from './lead-signals.js';
  * when there is no list, the objects of its "we need / wir möchten / nous souhaitons / queremos"
  * sentences; each cut into short phrases. A proposal that names them back shows the lead it was
  * read. Only safe text survives: no sentence that instructs the reader, no link, e-mail address,
- * amount or percentage, and no phrase long enough to copy the message (six words at most).
+ * amount or percentage, and no phrase long enough to copy the message (seven words at most).
  */
 
-const MAX_WORDS = 6;
+const MAX_WORDS = 7;
 const MAX_NEEDS = 12;
 
 const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-hA-H][.)]|[-•*–·▪●])\s+(.+)$/;
@@ -49,17 +49,32 @@ function fragments(item: string): string[] {
     } else current += char;
   }
   parts.push(current);
-  return parts.flatMap((part) => part.split(/\s+(?:and|und|sowie|et|y|e)\s+/i)).map((part) => part.trim());
+  return parts
+    .flatMap((part) => part.split(/(?<=[.!?])\s+/))
+    .flatMap((part) => part.split(/\s+(?:and|und|sowie|et|y|e)\s+/i))
+    .map((part) => part.trim());
 }
 
+/** Possessives say nothing about the need ("log their hours" is "log hours"); dropped inside a phrase. */
+const POSSESSIVES = new Set('our their your my his its unser unsere unserer unseren unserem ihr ihre ihren ihrem notre nos leur leurs votre vos mon ma mes nuestro nuestra nuestros nuestras su sus mi mis'.split(' '));
+
 function tidy(phrase: string, minWords: number): string | null {
-  const words = strip(phrase).split(' ').filter(Boolean);
+  const words = strip(phrase)
+    .split(' ')
+    .filter((word) => word && !POSSESSIVES.has(accentFree(word)));
   const edge = (word: string) => EDGE_WORDS.has(accentFree(word).replace(/[.!?]$/, ''));
   while (words.length > 0 && edge(words[0]!)) words.shift();
   while (words.length > 0 && edge(words[words.length - 1]!)) words.pop();
   // Counted as the copy check counts them: "E-Mail" and "n'est" are two words each.
-  const kept = words.slice(0, MAX_WORDS);
-  while (kept.length > 1 && wordsOf(normalizeText(kept.join(' '))).length > MAX_WORDS) kept.pop();
+  // Too long: the inner little words go first ("integration with case management system (Clio)"
+  // keeps its last, telling word), then words from the end.
+  let kept = [...words];
+  const count = () => wordsOf(normalizeText(kept.join(' '))).length;
+  for (let index = kept.length - 2; count() > MAX_WORDS && index > 0; index -= 1) {
+    if (EDGE_WORDS.has(accentFree(kept[index]!))) kept.splice(index, 1);
+  }
+  kept = kept.slice(0, MAX_WORDS);
+  while (kept.length > 1 && count() > MAX_WORDS) kept.pop();
   while (kept.length > 0 && edge(kept[kept.length - 1]!)) kept.pop();
   // A parenthesis cut open by the word limit is closed or dropped.
   let text = kept.join(' ').replace(/[.!?]+$/, '');
