@@ -188,6 +188,8 @@ type Text = {
   plan: { heading: string; intro: string; package: string; days: string; sum: string; weeks: (weeks: number) => string; target: (weeks: number | null, month: string | null) => string };
   price: { heading: string; item: string; days: string; rate: string; amount: string; subtotal: string; discount: (percent: string) => string; total: string; fixed: string; tm: string; terms: string };
   assumptionsHeading: string;
+  /** How the agency handles data and security: every proposal says it, whatever was asked. */
+  dataProtection: string;
   assumptions: string;
   risks: string;
   noRisks: string;
@@ -241,6 +243,8 @@ const TEXT: Record<AgencyLanguage, Text> = {
       terms: 'Konditionen:',
     },
     assumptionsHeading: 'Annahmen und Risiken',
+    dataProtection:
+      'Datenschutz und Sicherheit: Wir arbeiten nach der DSGVO, schließen mit Ihnen einen Vertrag zur Auftragsverarbeitung, hosten bevorzugt in Rechenzentren in der EU, verschlüsseln Daten bei Übertragung und Speicherung und vergeben Zugriffsrechte nach Rollen.',
     assumptions: 'Unser Angebot beruht auf diesen Annahmen:',
     risks: 'Diese Risiken behalten wir im Blick:',
     noRisks: 'Besondere Risiken sehen wir derzeit nicht; wir sprechen sie an, sobald sich etwas abzeichnet.',
@@ -291,6 +295,8 @@ const TEXT: Record<AgencyLanguage, Text> = {
       terms: 'Terms:',
     },
     assumptionsHeading: 'Assumptions and risks',
+    dataProtection:
+      'Data protection and security: we work to the GDPR, sign a data processing agreement with you, prefer hosting in data centres in the EU, encrypt data in transit and at rest, and grant access by role.',
     assumptions: 'Our proposal rests on these assumptions:',
     risks: 'We will keep an eye on these risks:',
     noRisks: 'We see no particular risks at this stage and will raise any as soon as they appear.',
@@ -341,6 +347,8 @@ const TEXT: Record<AgencyLanguage, Text> = {
       terms: 'Conditions :',
     },
     assumptionsHeading: 'Hypothèses et risques',
+    dataProtection:
+      'Protection des données et sécurité : nous travaillons conformément au RGPD, signons avec vous un accord de sous-traitance, hébergeons de préférence dans des centres de données situés dans l’UE, chiffrons les données en transit et au repos et attribuons les accès par rôle.',
     assumptions: 'Notre proposition repose sur les hypothèses suivantes :',
     risks: 'Nous resterons attentifs aux risques suivants :',
     noRisks: 'Nous ne voyons pas de risque particulier à ce stade et vous en ferons part dès qu’il en apparaît un.',
@@ -391,6 +399,8 @@ const TEXT: Record<AgencyLanguage, Text> = {
       terms: 'Condiciones:',
     },
     assumptionsHeading: 'Supuestos y riesgos',
+    dataProtection:
+      'Protección de datos y seguridad: trabajamos conforme al RGPD, firmamos con ustedes un contrato de encargo del tratamiento, alojamos preferentemente en centros de datos de la UE, ciframos los datos en tránsito y en reposo y asignamos los accesos por roles.',
     assumptions: 'Nuestra propuesta se basa en estos supuestos:',
     risks: 'Vigilaremos de cerca estos riesgos:',
     noRisks: 'Por ahora no vemos riesgos especiales; se los comunicaremos en cuanto surja alguno.',
@@ -515,6 +525,7 @@ export function writeProposalOffline(input: WriteProposalInput, agency: AgencyCo
   sections.push(`## ${text.assumptionsHeading}`);
   if (data.design.assumptions.length > 0) sections.push(`${text.assumptions}\n${data.design.assumptions.map((item) => `- ${item}`).join('\n')}`);
   sections.push(data.design.risks.length > 0 ? `${text.risks}\n${data.design.risks.map((item) => `- ${item}`).join('\n')}` : text.noRisks);
+  sections.push(text.dataProtection);
 
   sections.push(
     `## ${text.questionsHeading}`,
