@@ -1,4 +1,5 @@
 import { LeadStatus } from '../entities/enums.js';
+import { returnedRows } from '../database/query-rows.js';
 import type { JobQueue } from './job-queue.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { PIPELINE_STEPS, type PipelinePayloads, type PipelineStep } from './pipeline-jobs.js';
@@ -83,8 +84,7 @@ async function markFailed(context: PipelineContext, step: PipelineStep, payload:
         WHERE id = $1 AND pipeline_generation = $2 AND erased_at IS NULL AND status = ANY($3::text[]) RETURNING id`,
       [leadId, generation, [...FAILABLE]],
     )) as unknown;
-    const updated = Array.isArray(rows) && Array.isArray(rows[0]) ? (rows[0] as unknown[]) : (rows as unknown[]);
-    if (updated.length !== 1) return false;
+    if (returnedRows(rows).length !== 1) return false;
     await recordStep(manager, { leadId, generation, key: stepKey(generation, 'failed'), step: 'failed', output: { step, payload, reason, attempts } });
     await activity(manager, leadId, 'pipeline.failed', { step, reason, attempts }, 'system');
     return true;

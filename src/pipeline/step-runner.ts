@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { returnedRows } from '../database/query-rows.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { Lead } from '../entities/lead.entity.js';
@@ -83,9 +84,7 @@ export async function moveLead(manager: EntityManager, leadId: string, from: rea
       WHERE id = $2 AND status = ANY($3::text[]) RETURNING id`,
     [to, leadId, [...from], ...columns.map((column) => fields[column])],
   )) as unknown;
-  // TypeORM answers a raw UPDATE … RETURNING with [rows, rowCount].
-  const updated = Array.isArray(rows) && Array.isArray(rows[0]) ? (rows[0] as unknown[]) : (rows as unknown[]);
-  if (updated.length !== 1) throw new StaleStepError(`lead ${leadId} is not ${from.join(' or ')}`);
+  if (returnedRows(rows).length !== 1) throw new StaleStepError(`lead ${leadId} is not ${from.join(' or ')}`);
 }
 
 export function activity(manager: EntityManager, leadId: string, type: string, data: Record<string, unknown>, actor: string): Promise<unknown> {

@@ -1,4 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { nextRevision } from './next-revision.js';
+import { returnedRows } from '../database/query-rows.js';
 import { LeadStatus, PricingModel, ProposalOutcome, ProposalStatus } from '../entities/enums.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { Lead } from '../entities/lead.entity.js';
@@ -93,15 +95,15 @@ export class PipelineService {
           WHERE id = $1 AND version = $2 RETURNING pipeline_generation`,
         [lead.id, lead.version, LeadStatus.IN_PROGRESS],
       )) as unknown;
-      const rows = Array.isArray(moved) && Array.isArray(moved[0]) ? (moved[0] as { pipeline_generation: number }[]) : (moved as { pipeline_generation: number }[]);
+      const rows = returnedRows<{ pipeline_generation: number }>(moved);
       if (rows.length !== 1) throw conflict('Lead', lead.id, (await manager.findOneBy(Lead, { id: lead.id }))?.status ?? 'unknown', 'given a regenerated proposal');
       const generation = rows[0]!.pipeline_generation;
       const replaced = (await manager.query(
         `UPDATE proposals SET status = 'superseded', version = version + 1, updated_at = now() WHERE lead_id = $1 AND status = ANY($2::text[]) RETURNING id, title, language, currency, pricing_model`,
         [lead.id, [...REPLACEABLE]],
       )) as unknown;
-      const replacedRows = (Array.isArray(replaced) && Array.isArray(replaced[0]) ? replaced[0] : replaced) as { id: string }[];
-      const [{ next }] = (await manager.query(`SELECT coalesce(max(revision), 0) + 1 AS next FROM proposals WHERE lead_id = $1`, [lead.id])) as [{ next: number }];
+      const replacedRows = returnedRows<{ id: string }>(replaced);
+      const next = await nextRevision(manager, 'proposals', lead.id);
       const repository = manager.getRepository(Proposal);
       const created = await repository.save(
         repository.create({ leadId: lead.id, revision: next, language: lead.language, title: '', body: '', lineItems: [], total: 0, pricingModel: PricingModel.FIXED_PRICE, status: ProposalStatus.DRAFT }),
@@ -123,14 +125,12 @@ export class PipelineService {
         WHERE id = $1 AND status = ANY($2::text[]) RETURNING pipeline_generation`,
       [leadId, [...from], to],
     )) as unknown;
-    const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { pipeline_generation: number }[];
-    return rows[0]?.pipeline_generation ?? null;
+    return returnedRows<{ pipeline_generation: number }>(result)[0]?.pipeline_generation ?? null;
   }
 
   private async bumpGeneration(manager: EntityManager, leadId: string): Promise<number> {
     const result = (await manager.query(`UPDATE leads SET pipeline_generation = pipeline_generation + 1 WHERE id = $1 RETURNING pipeline_generation`, [leadId])) as unknown;
-    const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { pipeline_generation: number }[];
-    return rows[0]!.pipeline_generation;
+    return returnedRows<{ pipeline_generation: number }>(result)[0]!.pipeline_generation;
   }
 
   private async mustFind(leadId: string): Promise<Lead> {

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { nextRevision } from './next-revision.js';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
@@ -182,7 +183,7 @@ export class ProposalService {
     }
     const created = await this.dataSource.transaction(async (manager) => {
       await transition(manager, { table: 'proposals', thing: 'Proposal', id, version: proposal.version, from: EDITABLE_PROPOSAL_STATUSES, to: ProposalStatus.SUPERSEDED, action: 'edited' });
-      const [{ next }] = (await manager.query(`SELECT coalesce(max(revision), 0) + 1 AS next FROM proposals WHERE lead_id = $1`, [proposal.leadId])) as [{ next: number }];
+      const next = await nextRevision(manager, 'proposals', proposal.leadId);
       const repository = manager.getRepository(Proposal);
       const revision = await repository.save(
         repository.create({
@@ -221,7 +222,7 @@ export class ProposalService {
    */
   async createDraft(leadId: string, fields: DraftFields = {}, status: ProposalStatus = ProposalStatus.PENDING_APPROVAL): Promise<Proposal> {
     return this.dataSource.transaction(async (manager) => {
-      const [{ next }] = (await manager.query(`SELECT coalesce(max(revision), 0) + 1 AS next FROM proposals WHERE lead_id = $1`, [leadId])) as [{ next: number }];
+      const next = await nextRevision(manager, 'proposals', leadId);
       const lineItems = fields.lineItems ?? [{ description: 'Discovery workshop', days: 2, rate: 1000, amount: 2000 }];
       const repository = manager.getRepository(Proposal);
       const proposal = await repository.save(

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { returnedRows } from '../database/query-rows.js';
 import { AppError } from '../errors.js';
 
 /** For exhaustive switches: the compiler refuses a call here while a case is missing. */
@@ -35,7 +36,7 @@ export async function transition<S extends string>(manager: EntityManager, reque
       WHERE id = $2 AND version = $3 AND status = ANY($4::text[]) RETURNING id`,
     [request.to, request.id, request.version, [...request.from]],
   );
-  if (affectedRows(result) === 1) return;
+  if (returnedRows(result).length === 1) return;
   const [current] = (await manager.query(`SELECT status FROM ${request.table} WHERE id = $1`, [request.id])) as { status: string }[];
   throw conflict(request.thing, request.id, current?.status ?? 'unknown', request.action);
 }
@@ -46,10 +47,4 @@ export function conflict(thing: string, id: string, currentStatus: string, actio
     id,
     currentStatus: shown,
   });
-}
-
-/** TypeORM answers a raw UPDATE on PostgreSQL with [rows, rowCount]. */
-function affectedRows(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
 }

@@ -1,4 +1,5 @@
 import { draftContract, DRAFT_CONTRACT_AGENT } from '../../agents/draft-contract.agent.js';
+import { returnedRows } from '../../database/query-rows.js';
 import { ProposalStatus } from '../../entities/enums.js';
 import { Lead } from '../../entities/lead.entity.js';
 import { Proposal } from '../../entities/proposal.entity.js';
@@ -39,8 +40,7 @@ export async function contractStep(context: PipelineContext, payload: PipelinePa
   );
   const written = await context.dataSource.transaction(async (manager) => {
     const rows = (await manager.query(`UPDATE proposals SET contract_draft = $2, updated_at = now() WHERE id = $1 AND contract_draft IS NULL RETURNING id`, [proposal.id, draft.body])) as unknown;
-    const updated = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as unknown[];
-    if (updated.length !== 1) return false;
+    if (returnedRows(rows).length !== 1) return false;
     await activity(manager, lead.id, 'contract.drafted', { proposalId: proposal.id, revision: proposal.revision }, `agent:${DRAFT_CONTRACT_AGENT.agent}`);
     return true;
   });

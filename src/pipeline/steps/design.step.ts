@@ -1,4 +1,5 @@
 import { designSolution, DESIGN_SOLUTION_AGENT } from '../../agents/design-solution.agent.js';
+import { nextRevision } from '../../services/next-revision.js';
 import { LeadStatus } from '../../entities/enums.js';
 import { SolutionDesign } from '../../entities/solution-design.entity.js';
 import type { PipelineContext } from '../pipeline-context.js';
@@ -27,7 +28,7 @@ export async function designStep(context: PipelineContext, payload: DraftStep, s
   if (!chosen) throw new StaleStepError('the chosen alternative is missing');
   let designId: string | undefined;
   await applyStep(context, { payload, key, step: 'design', output: design }, async (tx) => {
-    const [{ next }] = (await tx.query(`SELECT coalesce(max(revision), 0) + 1 AS next FROM solution_designs WHERE lead_id = $1`, [lead.id])) as [{ next: number }];
+    const next = await nextRevision(tx, 'solution_designs', lead.id);
     const row = await tx.getRepository(SolutionDesign).save(
       tx.getRepository(SolutionDesign).create({
         leadId: lead.id,

@@ -1,4 +1,5 @@
 import { reviseProposal, REVISE_PROPOSAL_AGENT, type ReviseProposalInput, type Revision } from '../../agents/revise-proposal.agent.js';
+import { nextRevision } from '../../services/next-revision.js';
 import type { Review } from '../../agents/review-proposal.agent.js';
 import { ApprovalDecision } from '../../entities/approval-decision.entity.js';
 import { LeadStatus, PricingModel, ProposalStatus } from '../../entities/enums.js';
@@ -99,7 +100,7 @@ export async function reworkStep(context: PipelineContext, payload: ProposalStep
       .where('id = :id AND status = :status', { id: rejected.id, status: ProposalStatus.REJECTED })
       .execute();
     if (superseded.affected !== 1) throw new StaleStepError(`proposal ${rejected.id} is no longer REJECTED`);
-    const [{ next }] = (await tx.query(`SELECT coalesce(max(revision), 0) + 1 AS next FROM proposals WHERE lead_id = $1`, [lead.id])) as [{ next: number }];
+    const next = await nextRevision(tx, 'proposals', lead.id);
     const repository = tx.getRepository(Proposal);
     created = await repository.save(
       repository.create({

@@ -1,4 +1,5 @@
 import { writeProposal, WRITE_PROPOSAL_AGENT, writeProposalInputSchema, type WriteProposalData } from '../../agents/write-proposal.agent.js';
+import { nextRevision } from '../../services/next-revision.js';
 import type { Estimate } from '../../agents/estimate-effort.agent.js';
 import type { PriceProposal } from '../../agents/price-proposal.agent.js';
 import type { SolutionDesign as DesignOutput } from '../../agents/design-solution.agent.js';
@@ -76,7 +77,7 @@ export async function writeStep(context: PipelineContext, payload: DesignStep, s
       if (updated.affected !== 1) throw new StaleStepError(`draft ${payload.draftId} is no longer a DRAFT`);
       proposalId = payload.draftId;
     } else {
-      const [{ next }] = (await tx.query(`SELECT coalesce(max(revision), 0) + 1 AS next FROM proposals WHERE lead_id = $1`, [lead.id])) as [{ next: number }];
+      const next = await nextRevision(tx, 'proposals', lead.id);
       proposalId = (await repository.save(repository.create({ ...fields, revision: next }))).id;
     }
     await activity(tx, lead.id, 'proposal.written', { proposalId, total: price.total, promptVersion: promptVersion ?? null }, `agent:${WRITE_PROPOSAL_AGENT.agent}`);
