@@ -1,5 +1,6 @@
 import type { PriceProposal } from '../../agents/price-proposal.agent.js';
 import { agencyLanguage } from '../../agents/agent-support.js';
+import { PricingModel } from '../../entities/enums.js';
 import type { LineItem } from '../../entities/proposal.entity.js';
 
 const ADJUSTMENTS = {
@@ -28,4 +29,13 @@ export function proposalLineItems(price: PriceProposal, language: string): LineI
   const gap = round(price.total - running);
   if (Math.abs(gap) >= 0.01) items.push({ description: gap > 0 ? text.minimum : text.maximum, days: null, rate: null, amount: gap });
   return items;
+}
+
+/** A revision's priced columns from the pricing agent's (or the reviser's) price. */
+export function priceColumns(price: PriceProposal, language: string): { lineItems: LineItem[]; total: number; pricingModel: PricingModel } {
+  return {
+    lineItems: proposalLineItems(price, language),
+    total: price.total,
+    pricingModel: price.pricingModel === 'fixed_price' ? PricingModel.FIXED_PRICE : PricingModel.TIME_AND_MATERIALS,
+  };
 }

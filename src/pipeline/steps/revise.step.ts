@@ -2,14 +2,14 @@ import { reviseProposal, REVISE_PROPOSAL_AGENT, type ReviseProposalInput, type R
 import { nextRevision } from '../../services/next-revision.js';
 import type { Review } from '../../agents/review-proposal.agent.js';
 import { ApprovalDecision } from '../../entities/approval-decision.entity.js';
-import { LeadStatus, PricingModel, ProposalStatus } from '../../entities/enums.js';
+import { LeadStatus, ProposalStatus } from '../../entities/enums.js';
 import type { Lead } from '../../entities/lead.entity.js';
 import { Proposal } from '../../entities/proposal.entity.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { ProposalStep } from '../pipeline-jobs.js';
 import { activity, applyStep, currentLead, StaleStepError } from '../step-runner.js';
 import { stepKey, stepOutput } from '../step-memo.js';
-import { proposalLineItems } from './proposal-line-items.js';
+import { priceColumns } from './proposal-line-items.js';
 import type { ReviewNotes } from './review.step.js';
 import type { ProposalBasis } from './write.step.js';
 import { WRITE_PROPOSAL_AGENT } from '../../agents/write-proposal.agent.js';
@@ -31,9 +31,7 @@ function revisedFields(revision: Revision, language: string) {
   return {
     title: revision.title,
     body: revision.body,
-    lineItems: proposalLineItems(revision.price, language),
-    total: revision.price.total,
-    pricingModel: revision.price.pricingModel === 'fixed_price' ? PricingModel.FIXED_PRICE : PricingModel.TIME_AND_MATERIALS,
+    ...priceColumns(revision.price, language),
     basis: basis satisfies ProposalBasis,
   };
 }

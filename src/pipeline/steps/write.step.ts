@@ -3,13 +3,13 @@ import { nextRevision } from '../../services/next-revision.js';
 import type { Estimate } from '../../agents/estimate-effort.agent.js';
 import type { PriceProposal } from '../../agents/price-proposal.agent.js';
 import type { SolutionDesign as DesignOutput } from '../../agents/design-solution.agent.js';
-import { LeadStatus, PricingModel, ProposalStatus } from '../../entities/enums.js';
+import { LeadStatus, ProposalStatus } from '../../entities/enums.js';
 import { Proposal } from '../../entities/proposal.entity.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { DesignStep } from '../pipeline-jobs.js';
 import { activity, applyStep, currentLead, StaleStepError } from '../step-runner.js';
 import { latestStep, stepKey, stepOutput } from '../step-memo.js';
-import { proposalLineItems } from './proposal-line-items.js';
+import { priceColumns } from './proposal-line-items.js';
 import type { RequirementsOutput } from './requirements.step.js';
 
 /** How long a proposal is valid, from the day it is written. */
@@ -55,10 +55,8 @@ export async function writeStep(context: PipelineContext, payload: DesignStep, s
     language: lead.language,
     title: written.title,
     body: written.body,
-    lineItems: proposalLineItems(price, lead.language),
-    total: price.total,
+    ...priceColumns(price, lead.language),
     currency: price.currency,
-    pricingModel: price.pricingModel === 'fixed_price' ? PricingModel.FIXED_PRICE : PricingModel.TIME_AND_MATERIALS,
     validUntil,
     status: ProposalStatus.IN_REVIEW,
     promptVersion: promptVersion ?? null,
