@@ -154,6 +154,18 @@ const environmentSchema = z.object({
   HUBSPOT_BASE_URL: optionalUrl(['http', 'https'], 'https://api.hubapi.com'),
   HUBSPOT_CLIENT_SECRET: optionalText,
   LEAD_WEBHOOK_SECRET: optionalText,
+  FORM_RATE_LIMIT: z.preprocess(
+    (value) => blankToUndefined(value) ?? '5/10m',
+    z.string().transform((text, context) => {
+      const match = /^\s*(\d{1,6})\s*\/\s*(\S+)\s*$/.exec(text);
+      const windowMs = match ? parseDuration(match[2]!) : undefined;
+      if (!match || Number(match[1]) < 1 || windowMs === undefined || windowMs <= 0) {
+        context.addIssue({ code: 'custom', message: `expected submissions per window such as 5/10m, got "${text}"` });
+        return z.NEVER;
+      }
+      return { max: Number(match[1]), windowMs };
+    }),
+  ),
   ADMIN_API_KEY: z.preprocess(
     blankToUndefined,
     z.string().min(24, 'expected at least 24 characters: an admin key must be hard to guess').optional(),
@@ -200,6 +212,8 @@ export interface Config {
   readonly digestAt: string;
   readonly hubspot: { readonly token?: string; readonly baseUrl?: string; readonly clientSecret?: string };
   readonly leadWebhookSecret?: string;
+  /** Lead form submissions per client IP and window (POST /, counted in PostgreSQL). */
+  readonly form: { readonly rateLimit: { readonly max: number; readonly windowMs: number } };
   readonly adminApiKey?: string;
 }
 
@@ -281,6 +295,7 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
     digestAt: env.DIGEST_AT,
     hubspot: { token: env.HUBSPOT_TOKEN, baseUrl: env.HUBSPOT_BASE_URL, clientSecret: env.HUBSPOT_CLIENT_SECRET },
     leadWebhookSecret: env.LEAD_WEBHOOK_SECRET,
+    form: { rateLimit: env.FORM_RATE_LIMIT },
     adminApiKey: env.ADMIN_API_KEY,
   };
 }
