@@ -47,6 +47,8 @@ export interface FormTexts {
   readonly timelineChoices: Record<TimelineChoice, string>;
   readonly choose: string;
   readonly consent: string;
+  /** The consent's name in the error summary (its label is a sentence). */
+  readonly consentName: string;
   readonly honeypot: string;
   readonly submit: string;
   readonly errorSummary: string;
@@ -90,6 +92,7 @@ export const FORM_TEXTS: Record<Language, FormTexts> = {
     timelineChoices: { asap: 'as soon as possible', within_3_months: 'within 3 months', '3_to_6_months': 'in 3 to 6 months', later: 'later than 6 months', not_sure: 'not sure yet' },
     choose: 'Please choose',
     consent: 'I agree to be contacted about this enquiry. My details are used only for that.',
+    consentName: 'Consent',
     honeypot: 'Leave this field empty',
     submit: 'Send enquiry',
     errorSummary: 'Please correct the following:',
@@ -131,6 +134,7 @@ export const FORM_TEXTS: Record<Language, FormTexts> = {
     timelineChoices: { asap: 'so bald wie möglich', within_3_months: 'innerhalb von 3 Monaten', '3_to_6_months': 'in 3 bis 6 Monaten', later: 'später als in 6 Monaten', not_sure: 'noch unklar' },
     choose: 'Bitte wählen',
     consent: 'Ich bin einverstanden, zu dieser Anfrage kontaktiert zu werden. Meine Angaben werden nur dafür verwendet.',
+    consentName: 'Einwilligung',
     honeypot: 'Dieses Feld bitte leer lassen',
     submit: 'Anfrage senden',
     errorSummary: 'Bitte korrigieren Sie Folgendes:',
@@ -172,6 +176,7 @@ export const FORM_TEXTS: Record<Language, FormTexts> = {
     timelineChoices: { asap: 'dès que possible', within_3_months: 'd’ici 3 mois', '3_to_6_months': 'dans 3 à 6 mois', later: 'dans plus de 6 mois', not_sure: 'pas encore défini' },
     choose: 'Veuillez choisir',
     consent: 'J’accepte d’être contacté au sujet de cette demande. Mes données ne servent qu’à cela.',
+    consentName: 'Consentement',
     honeypot: 'Laissez ce champ vide',
     submit: 'Envoyer la demande',
     errorSummary: 'Veuillez corriger les points suivants :',
@@ -213,6 +218,7 @@ export const FORM_TEXTS: Record<Language, FormTexts> = {
     timelineChoices: { asap: 'lo antes posible', within_3_months: 'en los próximos 3 meses', '3_to_6_months': 'en 3 a 6 meses', later: 'en más de 6 meses', not_sure: 'aún no lo sé' },
     choose: 'Elija una opción',
     consent: 'Acepto que me contacten sobre esta consulta. Mis datos solo se usan para ello.',
+    consentName: 'Consentimiento',
     honeypot: 'Deje este campo vacío',
     submit: 'Enviar consulta',
     errorSummary: 'Corrija lo siguiente:',

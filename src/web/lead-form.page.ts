@@ -21,7 +21,7 @@ export function renderLeadFormPage({ language, values = {}, errors = {} }: LeadF
   const problems = Object.entries(errors) as [FormField, string][];
   const labels: Record<FormField, string> = {
     name: texts.name, email: texts.email, company: texts.company, website: texts.website, message: texts.message,
-    budget: texts.budget, timeline: texts.timeline, consent: texts.consent,
+    budget: texts.budget, timeline: texts.timeline, consent: texts.consentName,
   };
 
   const describedBy = (field: FormField, hint = false) => {

@@ -19,7 +19,7 @@ label{display:block;font-weight:600;margin-bottom:.3rem}
 input[type=text],input[type=email],textarea,select{width:100%;font:inherit;padding:.6rem .7rem;border:1px solid #767676;border-radius:.35rem;background:#fff;color:inherit}
 textarea{min-height:9rem;resize:vertical}
 input:focus,textarea:focus,select:focus,button:focus,a:focus{outline:3px solid #f4b400;outline-offset:2px}
-[aria-invalid=true]{border-color:#b00020;border-width:2px}
+input[aria-invalid=true],textarea[aria-invalid=true],select[aria-invalid=true]{border-color:#b00020;border-width:2px}
 .error{color:#b00020;font-weight:600;margin:.35rem 0 0}
 .check{display:flex;gap:.6rem;align-items:flex-start}
 .check input{width:1.35rem;height:1.35rem;margin:.15rem 0 0;flex:none}
