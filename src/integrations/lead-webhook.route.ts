@@ -62,7 +62,7 @@ export function leadWebhookRouter({ config, services, clock }: LeadWebhookDepend
     }
 
     try {
-      const answer = await services.leadWebhooks.receive(deliveryId, payload as never, actor);
+      const answer = await services.leadWebhooks.receive(deliveryId, payload as Record<string, unknown>, actor);
       if (answer.repeated) request.log.info({ deliveryId }, 'repeated lead webhook delivery answered with its first result');
       response.status(answer.status).json(answer.body);
     } catch (error) {

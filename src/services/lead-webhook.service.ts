@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { LeadSource } from '../entities/enums.js';
-import { isUniqueViolation, type LeadService, type SubmitLeadInput, type SubmitLeadResult } from './lead.service.js';
+import { isUniqueViolation, type LeadService, type SubmitLeadResult } from './lead.service.js';
 
 export interface LeadDeliveryAnswer {
   /** 202 for the delivery that created (or found) the lead, 200 for a repeat of a delivery id. */
@@ -26,10 +26,11 @@ export class LeadWebhookService {
     private readonly leads: LeadService,
   ) {}
 
-  async receive(deliveryId: string, input: Omit<SubmitLeadInput, 'source'>, actor: string): Promise<LeadDeliveryAnswer> {
+  /** `body` is the delivery's JSON object, unchecked: `LeadService.parse` checks it like submitLead's input. */
+  async receive(deliveryId: string, body: Readonly<Record<string, unknown>>, actor: string): Promise<LeadDeliveryAnswer> {
     const earlier = await this.findDelivery(this.dataSource.manager, deliveryId);
     if (earlier) return { status: 200, body: earlier.response, repeated: true };
-    const submission = this.leads.parse({ ...input, source: LeadSource.WEBHOOK });
+    const submission = this.leads.parse({ ...body, source: LeadSource.WEBHOOK });
 
     // Two attempts: a unique violation means a concurrent delivery (or idempotency key) won; the
     // second attempt finds its result.

@@ -116,8 +116,8 @@ export class LeadService {
     this.createdHooks.push(hook);
   }
 
-  /** Validates a submission; throws BAD_USER_INPUT naming every bad field. */
-  parse(input: SubmitLeadInput): ParsedSubmission {
+  /** Validates a submission (anything: the zod schema is the check); throws BAD_USER_INPUT naming every bad field. */
+  parse(input: unknown): ParsedSubmission {
     const parsed = submitLeadSchema.safeParse(input);
     if (!parsed.success) throw badUserInput(parsed.error, ['input']);
     const { idempotencyKey, ...fields } = parsed.data;
