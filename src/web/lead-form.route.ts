@@ -59,10 +59,16 @@ export function leadFormRouter({ config, services }: LeadFormDependencies): Rout
     if (!validation.valid) {
       return sendPage(response, 422, language, renderLeadFormPage({ language, values: submission.values, errors: validation.errors }));
     }
-    const { lead, created } = await services.leads.submit(validation.input, 'web:lead-form', {
-      activityData: { consent: { given: true, text: texts.consent, language } },
-    });
-    request.log.info({ leadId: lead.id, created }, 'lead form submitted');
+    try {
+      const { lead, created } = await services.leads.submit(validation.input, 'web:lead-form', {
+        activityData: { consent: { given: true, text: texts.consent, language } },
+      });
+      request.log.info({ leadId: lead.id, created }, 'lead form submitted');
+    } catch (error) {
+      // A visitor gets a page in their language, not the JSON the API's callers get.
+      request.log.error({ err: error }, 'lead form submission could not be stored');
+      return sendPage(response, 500, language, renderNoticePage(language, { title: texts.failedTitle, body: texts.failedBody }));
+    }
     // Post/redirect/get: reloading the thank-you page does not send the form again.
     response.redirect(303, `/thanks?lang=${language}`);
   });

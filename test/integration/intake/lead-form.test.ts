@@ -96,6 +96,20 @@ describe('the lead form over plain HTTP (no JavaScript)', () => {
     assert.match(answer.text, /&lt;\/textarea&gt;&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;<\/textarea>/);
   });
 
+  it('shows a page in the visitor\'s language, not JSON, when the lead cannot be stored', async () => {
+    // A real refusal by PostgreSQL for this one address.
+    await server.dataSource.query(`ALTER TABLE leads ADD CONSTRAINT spec_refuses_this_address CHECK (email <> 'refused@example.com')`);
+    try {
+      const answer = await postForm(server, formFields({ email: 'refused@example.com', lang: 'fr' }));
+      assert.equal(answer.status, 500);
+      assert.match(answer.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(answer.text, /Une erreur est survenue/);
+      assert.doesNotMatch(answer.text, /refused@example.com|spec_refuses/, 'no details of the failure');
+    } finally {
+      await server.dataSource.query(`ALTER TABLE leads DROP CONSTRAINT spec_refuses_this_address`);
+    }
+  });
+
   it('answers a filled honeypot like a success and stores nothing', async () => {
     const answer = await postForm(server, formFields({ email: 'bot@spam.example', fax_number: '+1 555 0100', lang: 'fr' }));
     assert.equal(answer.status, 303);
