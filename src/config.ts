@@ -93,6 +93,7 @@ const environmentSchema = z.object({
   PORT: integer(4000, 0, 65535),
   HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   PUBLIC_URL: optionalUrl(['http', 'https'], 'https://leads.example.com'),
+  TRUST_PROXY: integer(0, 0, 10),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql'], 'postgres://user:password@127.0.0.1:5432/leadpilot'),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
   TEST_DATABASE_URL: optionalUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/test'),
@@ -177,7 +178,8 @@ type Environment = z.infer<typeof environmentSchema>;
 export interface Config {
   readonly env: Environment['NODE_ENV'];
   readonly logLevel: Environment['LOG_LEVEL'];
-  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string };
+  /** `trustedProxies`: reverse proxies in front whose X-Forwarded-For is believed (the client IP the form's rate limit counts). */
+  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string; readonly trustedProxies: number };
   /** Unset: an embedded PostgreSQL server in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -266,6 +268,7 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
       port: env.PORT,
       host: env.HOST,
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+      trustedProxies: env.TRUST_PROXY,
     },
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,

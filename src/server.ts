@@ -61,6 +61,8 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
   const { config, dataSource, services, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Behind N reverse proxies, the client is N hops back in X-Forwarded-For; with none, the socket's peer.
+  app.set('trust proxy', config.http.trustedProxies);
   const httpServer = createHttpServer(app);
   const schema = deps.schema ?? (await buildLeadpilotSchema());
   const limits = operationLimits(config.env);

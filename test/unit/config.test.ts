@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     assert.equal(config.followUps.auto, false);
     assert.equal(config.digestAt, '08:00');
     assert.deepEqual(config.form.rateLimit, { max: 5, windowMs: 10 * 60_000 });
+    assert.equal(config.http.trustedProxies, 0);
   });
 
   it('reads the lead form rate limit as submissions per window', () => {

@@ -148,4 +148,26 @@ describe('the lead form rate limit, held in PostgreSQL', () => {
     const rows = (await server.dataSource.query(`SELECT hits FROM rate_limit_counters WHERE bucket = 'lead-form'`)) as { hits: number }[];
     assert.deepEqual(rows.map((row) => row.hits), [9]);
   });
+
+  it('ignores X-Forwarded-For unless told to trust a proxy (TRUST_PROXY)', async () => {
+    const spoofed = await postForm(server, formFields({ email: 'spoofed@example.com' }), { 'x-forwarded-for': '203.0.113.9' });
+    assert.equal(spoofed.status, 429);
+  });
+});
+
+describe('the lead form rate limit behind a trusted reverse proxy', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ env: { FORM_RATE_LIMIT: '1/10m', TRUST_PROXY: '1' }, clock: { now: () => new Date('2026-03-02T12:05:00Z') } });
+  });
+  after(() => server.stop());
+
+  it('counts each client the proxy names separately', async () => {
+    const first = (ip: string) => postForm(server, formFields({ email: `client-${ip}@example.com` }), { 'x-forwarded-for': ip });
+    assert.equal((await first('203.0.113.1')).status, 303);
+    assert.equal((await first('203.0.113.1')).status, 429);
+    assert.equal((await first('203.0.113.2')).status, 303);
+    const keys = (await server.dataSource.query(`SELECT key FROM rate_limit_counters ORDER BY key`)) as { key: string }[];
+    assert.deepEqual(keys.map((row) => row.key), ['203.0.113.1', '203.0.113.2']);
+  });
 });
