@@ -9,8 +9,8 @@ import type { Services } from '../services/index.js';
 import { sendJsonError } from './json-error.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifySignature } from './webhook-signature.js';
 
-/** A lead is a few kilobytes; the message alone is capped at 10,000 characters. */
-export const LEAD_WEBHOOK_BODY_LIMIT = '64kb';
+/** Room for the longest valid lead: 10,000 message characters, even when every one is sent as a \u escape. */
+export const LEAD_WEBHOOK_BODY_LIMIT = '256kb';
 
 const deliveryIdSchema = z.uuid();
 

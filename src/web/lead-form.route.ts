@@ -9,8 +9,8 @@ import { renderNoticePage } from './notice.page.js';
 import { choosePageLanguage } from './page-language.js';
 import { renderThankYouPage } from './thank-you.page.js';
 
-/** Ten thousand characters of message, urlencoded, with room for the rest. */
-const FORM_BODY_LIMIT = '100kb';
+/** The longest valid form, urlencoded, is about 98 kB (10,900 characters, 9 bytes each for € as %E2%82%AC); room above that. */
+const FORM_BODY_LIMIT = '256kb';
 const RATE_LIMIT_BUCKET = 'lead-form';
 
 // The pages run no script and load nothing: the policy says so, and blocks anything injected.

@@ -110,6 +110,16 @@ describe('the lead form over plain HTTP (no JavaScript)', () => {
     }
   });
 
+  it('takes the longest valid form, every character percent-encoded to three bytes', async () => {
+    const euros = (count: number) => '€'.repeat(count);
+    const fields = formFields({ email: 'longest@example.com', name: euros(200), company: euros(200), website: euros(500), message: euros(10_000), lang: 'de' });
+    assert.ok(new URLSearchParams(fields).toString().length > 98_000, 'about 98 kB');
+    const answer = await postForm(server, fields);
+    assert.equal(answer.status, 303, answer.text.slice(0, 300));
+    const [lead] = await leadsByEmail(server, 'longest@example.com');
+    assert.equal(lead!.message.length, 10_000);
+  });
+
   it('answers a filled honeypot like a success and stores nothing', async () => {
     const answer = await postForm(server, formFields({ email: 'bot@spam.example', fax_number: '+1 555 0100', lang: 'fr' }));
     assert.equal(answer.status, 303);

@@ -139,12 +139,23 @@ describe('POST /webhooks/leads, signed with LEAD_WEBHOOK_SECRET', () => {
     assert.equal(withSource.status, 422);
     assert.match(withSource.body.error.message, /source/);
 
-    const huge = await deliver(server, { body: JSON.stringify(lead({ message: 'x'.repeat(100_000) })) });
+    const huge = await deliver(server, { body: JSON.stringify(lead({ message: 'x'.repeat(300_000) })) });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.error.code, 'PAYLOAD_TOO_LARGE');
 
     assert.equal(await countRows(server, `SELECT count(*)::int AS count FROM leads`), before);
     assert.equal(await countRows(server, `SELECT count(*)::int AS count FROM inbound_webhook_deliveries WHERE response->>'leadId' IS NULL`), 0);
+  });
+
+  it('takes the longest valid lead even when a sender escapes every character (\\uXXXX)', async () => {
+    const euros = (count: number) => '€'.repeat(count);
+    const longest = { name: euros(200), company: euros(200), website: euros(500), phone: euros(50), timeline: euros(200), message: `Preise in €: ${euros(9_987)}` };
+    const body = JSON.stringify(lead({ email: 'escaped@example.com', ...longest })).replace(/[^\x00-\x7f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    assert.ok(body.length > 64_000, `${body.length} bytes`);
+    const answer = await deliver(server, { body });
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    const [row] = (await server.dataSource.query(`SELECT length(message)::int AS length FROM leads WHERE id = $1`, [answer.body.leadId])) as { length: number }[];
+    assert.equal(row!.length, 10_000);
   });
 
   it('does not take an API key in place of the signature while a secret is set', async () => {
