@@ -134,7 +134,7 @@ export function mapLead(row: LegacyRow): Mapped<ImportedLead> {
       website: text(values.website),
       phone: text(values.phone),
       message: message ?? '(no message in the legacy system)',
-      budget: budget !== null && budget <= 1_000_000_000_000 ? budget : null,
+      budget: budget !== null && budget < 1_000_000_000_000 ? budget : null,
       timeline: text(values.timeline),
       language: detectLanguage(message ?? ''),
       status: mapStatus(legacyStatus),
