@@ -93,6 +93,7 @@ const environmentSchema = z.object({
   PORT: integer(4000, 0, 65535),
   HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   PUBLIC_URL: optionalUrl(['http', 'https'], 'https://leads.example.com'),
+  TRUST_PROXY: integer(0, 0, 10),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql'], 'postgres://user:password@127.0.0.1:5432/leadpilot'),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
   TEST_DATABASE_URL: optionalUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/test'),
@@ -154,6 +155,18 @@ const environmentSchema = z.object({
   HUBSPOT_BASE_URL: optionalUrl(['http', 'https'], 'https://api.hubapi.com'),
   HUBSPOT_CLIENT_SECRET: optionalText,
   LEAD_WEBHOOK_SECRET: optionalText,
+  FORM_RATE_LIMIT: z.preprocess(
+    (value) => blankToUndefined(value) ?? '5/10m',
+    z.string().transform((text, context) => {
+      const match = /^\s*(\d{1,6})\s*\/\s*(\S+)\s*$/.exec(text);
+      const windowMs = match ? parseDuration(match[2]!) : undefined;
+      if (!match || Number(match[1]) < 1 || windowMs === undefined || windowMs <= 0) {
+        context.addIssue({ code: 'custom', message: `expected submissions per window such as 5/10m, got "${text}"` });
+        return z.NEVER;
+      }
+      return { max: Number(match[1]), windowMs };
+    }),
+  ),
   ADMIN_API_KEY: z.preprocess(
     blankToUndefined,
     z.string().min(24, 'expected at least 24 characters: an admin key must be hard to guess').optional(),
@@ -165,7 +178,8 @@ type Environment = z.infer<typeof environmentSchema>;
 export interface Config {
   readonly env: Environment['NODE_ENV'];
   readonly logLevel: Environment['LOG_LEVEL'];
-  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string };
+  /** `trustedProxies`: reverse proxies in front whose X-Forwarded-For is believed (the client IP the form's rate limit counts). */
+  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string; readonly trustedProxies: number };
   /** Unset: an embedded PostgreSQL server in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -200,6 +214,8 @@ export interface Config {
   readonly digestAt: string;
   readonly hubspot: { readonly token?: string; readonly baseUrl?: string; readonly clientSecret?: string };
   readonly leadWebhookSecret?: string;
+  /** Lead form submissions per client IP and window (POST /, counted in PostgreSQL). */
+  readonly form: { readonly rateLimit: { readonly max: number; readonly windowMs: number } };
   readonly adminApiKey?: string;
 }
 
@@ -252,6 +268,7 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
       port: env.PORT,
       host: env.HOST,
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+      trustedProxies: env.TRUST_PROXY,
     },
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
@@ -281,6 +298,7 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
     digestAt: env.DIGEST_AT,
     hubspot: { token: env.HUBSPOT_TOKEN, baseUrl: env.HUBSPOT_BASE_URL, clientSecret: env.HUBSPOT_CLIENT_SECRET },
     leadWebhookSecret: env.LEAD_WEBHOOK_SECRET,
+    form: { rateLimit: env.FORM_RATE_LIMIT },
     adminApiKey: env.ADMIN_API_KEY,
   };
 }

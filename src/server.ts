@@ -14,6 +14,8 @@ import { AppError } from './errors.js';
 import { formatError, requestIdPlugin, toGraphQLError } from './graphql/format-error.js';
 import { operationLimits } from './graphql/operation-limits.js';
 import { createSubscriptionServer } from './graphql/subscription.server.js';
+import { leadWebhookRouter } from './integrations/lead-webhook.route.js';
+import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
 import { createLiveFeed } from './pubsub/live-feed.js';
 import type { LivePubSub } from './pubsub/live-pubsub.js';
@@ -21,6 +23,7 @@ import type { GraphQLContext } from './resolvers/context.js';
 import { createLoaders } from './resolvers/loaders.js';
 import { buildLeadpilotSchema } from './schema/build-schema.js';
 import type { Services } from './services/index.js';
+import { leadFormRouter } from './web/lead-form.route.js';
 
 export interface ServerDependencies {
   config: Config;
@@ -31,6 +34,8 @@ export interface ServerDependencies {
   live: Pick<LivePubSub, 'subscribe'>;
   /** Built once per process; tests may pass their own. */
   schema?: GraphQLSchema;
+  /** Judges webhook signature ages; the system clock unless a test passes its own. */
+  clock?: Clock;
 }
 
 export interface LeadpilotServer {
@@ -56,6 +61,8 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
   const { config, dataSource, services, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Behind N reverse proxies, the client is N hops back in X-Forwarded-For; with none, the socket's peer.
+  app.set('trust proxy', config.http.trustedProxies);
   const httpServer = createHttpServer(app);
   const schema = deps.schema ?? (await buildLeadpilotSchema());
   const limits = operationLimits(config.env);
@@ -103,6 +110,9 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
       response.status(503).json({ status: 'not ready', database: 'unreachable' });
     }
   });
+
+  app.use(leadWebhookRouter({ config, services, clock: deps.clock ?? systemClock }));
+  app.use(leadFormRouter({ config, services }));
 
   app.use(
     '/graphql',

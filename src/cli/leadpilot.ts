@@ -4,6 +4,7 @@ import { EmbeddedDatabaseError } from '../database/embedded-postgres.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { runApiKeyCommand } from './api-key.command.js';
+import { runImportLegacyCommand } from './import-legacy.command.js';
 import { runMigrateCommand } from './migrate.command.js';
 import { runServeCommand } from './serve.command.js';
 import { EXIT, parseArgsOrUsage, UsageError } from './usage.js';
@@ -17,6 +18,8 @@ Commands:
                                      Create an API key (role: viewer, integration, approver, admin)
   api-key list                       List API keys
   api-key revoke ID                  Revoke an API key
+  import-legacy FILE.sqlite          Import the old system's leads, activities and solution
+                                     designs (re-running skips what is already imported)
 
 Configuration comes from the environment (see README.md): DATABASE_URL, DATA_DIR, PORT, HOST, …`;
 
@@ -46,6 +49,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         return await runMigrateCommand(config, logger);
       case 'api-key':
         return await runApiKeyCommand(config, logger, rest);
+      case 'import-legacy':
+        return await runImportLegacyCommand(config, logger, rest);
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }

@@ -5,10 +5,12 @@ import { ApiKeyService } from './api-key.service.js';
 import type { DomainEvents } from './domain-events.js';
 import { LeadGraphService } from './lead-graph.service.js';
 import { LeadPrivacyService } from './lead-privacy.service.js';
+import { LeadWebhookService } from './lead-webhook.service.js';
 import { LeadService } from './lead.service.js';
 import { PipelineService, type StepQueue } from './pipeline.service.js';
 import { PromptVersionService } from './prompt-version.service.js';
 import { ProposalService } from './proposal.service.js';
+import { RateLimitService } from './rate-limit.service.js';
 
 /** The domain services, built once per process and shared by every entry point. */
 export interface Services {
@@ -20,6 +22,8 @@ export interface Services {
   readonly pipeline: PipelineService;
   readonly promptVersions: PromptVersionService;
   readonly agents: AgentOverviewService;
+  readonly leadWebhooks: LeadWebhookService;
+  readonly rateLimits: RateLimitService;
 }
 
 /**
@@ -41,5 +45,7 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
     pipeline,
     promptVersions,
     agents: new AgentOverviewService(dataSource, clock, promptVersions),
+    leadWebhooks: new LeadWebhookService(dataSource, leads),
+    rateLimits: new RateLimitService(dataSource, clock),
   };
 }

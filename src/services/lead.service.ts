@@ -89,6 +89,17 @@ export interface SubmitLeadResult {
   created: boolean;
 }
 
+export interface ParsedSubmission {
+  readonly fields: Omit<z.output<typeof submitLeadSchema>, 'idempotencyKey'>;
+  readonly idempotencyKey: string | null;
+  readonly inputHash: string;
+}
+
+export interface SubmitOptions {
+  /** Merged into the data of the lead.created activity: the form's consent, a webhook's delivery id. */
+  readonly activityData?: Record<string, unknown>;
+}
+
 /** Hooks run inside the transaction that creates a lead (the pipeline enqueues intake here). */
 export type LeadCreatedHook = (lead: Lead, manager: EntityManager) => Promise<void>;
 
@@ -105,59 +116,79 @@ export class LeadService {
     this.createdHooks.push(hook);
   }
 
-  async submit(input: SubmitLeadInput, actor: string): Promise<SubmitLeadResult> {
+  /** Validates a submission (anything: the zod schema is the check); throws BAD_USER_INPUT naming every bad field. */
+  parse(input: unknown): ParsedSubmission {
     const parsed = submitLeadSchema.safeParse(input);
     if (!parsed.success) throw badUserInput(parsed.error, ['input']);
     const { idempotencyKey, ...fields } = parsed.data;
-    const inputHash = hashInput(fields);
+    return { fields, idempotencyKey, inputHash: hashInput(fields) };
+  }
 
+  async submit(input: SubmitLeadInput, actor: string, options: SubmitOptions = {}): Promise<SubmitLeadResult> {
+    const submission = this.parse(input);
+    const { idempotencyKey, inputHash } = submission;
     if (idempotencyKey) {
-      const earlier = await this.findByIdempotencyKey(idempotencyKey, inputHash);
+      const earlier = await this.findByIdempotencyKey(this.dataSource.manager, idempotencyKey, inputHash);
       if (earlier) return { lead: earlier, created: false };
     }
     let result: SubmitLeadResult;
     try {
-      result = await this.dataSource.transaction(async (manager) => {
-        const duplicate = await this.findRecentDuplicate(manager, fields.email, fields.message);
-        if (duplicate) {
-          await manager.getRepository(LeadActivity).insert({
-            leadId: duplicate.id,
-            type: 'lead.duplicate_submitted',
-            data: { source: fields.source },
-            actor,
-          });
-          return { lead: duplicate, created: false };
-        }
-        const leads = manager.getRepository(Lead);
-        const lead = await leads.save(
-          leads.create({
-            ...fields,
-            language: fields.language ?? detectLanguage(fields.message),
-            status: LeadStatus.NEW,
-            idempotencyKey,
-            inputHash,
-          }),
-        );
-        await manager.getRepository(LeadActivity).insert({
-          leadId: lead.id,
-          type: 'lead.created',
-          data: { source: lead.source, language: lead.language, languageGiven: fields.language != null },
-          actor,
-        });
-        for (const hook of this.createdHooks) await hook(lead, manager);
-        return { lead, created: true };
-      });
+      result = await this.dataSource.transaction((manager) => this.submitWithin(manager, submission, actor, options));
     } catch (error) {
       // Two submissions with one key raced: the loser answers like a repeat.
       if (idempotencyKey && isUniqueViolation(error)) {
-        const earlier = await this.findByIdempotencyKey(idempotencyKey, inputHash);
+        const earlier = await this.findByIdempotencyKey(this.dataSource.manager, idempotencyKey, inputHash);
         if (earlier) return { lead: earlier, created: false };
       }
       throw error;
     }
-    // After the commit, so a subscriber that loads the lead finds it.
-    if (result.created) await this.events.leadChanged(result.lead.id);
+    await this.announce(result);
     return result;
+  }
+
+  /**
+   * The submission inside a transaction the caller owns, for entry points that write their own
+   * record with the lead (the webhook's delivery). Call `announce` after the commit.
+   */
+  async submitWithin(manager: EntityManager, submission: ParsedSubmission, actor: string, options: SubmitOptions = {}): Promise<SubmitLeadResult> {
+    const { fields, idempotencyKey, inputHash } = submission;
+    if (idempotencyKey) {
+      const earlier = await this.findByIdempotencyKey(manager, idempotencyKey, inputHash);
+      if (earlier) return { lead: earlier, created: false };
+    }
+    const duplicate = await this.findRecentDuplicate(manager, fields.email, fields.message);
+    if (duplicate) {
+      await manager.getRepository(LeadActivity).insert({
+        leadId: duplicate.id,
+        type: 'lead.duplicate_submitted',
+        data: { ...options.activityData, source: fields.source },
+        actor,
+      });
+      return { lead: duplicate, created: false };
+    }
+    const leads = manager.getRepository(Lead);
+    const lead = await leads.save(
+      leads.create({
+        ...fields,
+        language: fields.language ?? detectLanguage(fields.message),
+        status: LeadStatus.NEW,
+        idempotencyKey,
+        inputHash,
+      }),
+    );
+    await manager.getRepository(LeadActivity).insert({
+      leadId: lead.id,
+      type: 'lead.created',
+      data: { ...options.activityData, source: lead.source, language: lead.language, languageGiven: fields.language != null },
+      actor,
+    });
+    for (const hook of this.createdHooks) await hook(lead, manager);
+    return { lead, created: true };
+  }
+
+  /** After the commit, so a subscriber that loads the lead finds it. */
+  async announce(result: SubmitLeadResult): Promise<void> {
+    if (result.created) await this.events.leadChanged(result.lead.id);
   }
 
   findById(id: string): Promise<Lead | null> {
@@ -201,8 +232,8 @@ export class LeadService {
     };
   }
 
-  private async findByIdempotencyKey(idempotencyKey: string, inputHash: string): Promise<Lead | null> {
-    const earlier = await this.dataSource.getRepository(Lead).findOneBy({ idempotencyKey });
+  private async findByIdempotencyKey(manager: EntityManager, idempotencyKey: string, inputHash: string): Promise<Lead | null> {
+    const earlier = await manager.getRepository(Lead).findOneBy({ idempotencyKey });
     if (!earlier) return null;
     if (earlier.inputHash !== inputHash) {
       throw new AppError(
@@ -233,6 +264,6 @@ function hashInput(fields: Record<string, unknown>): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }

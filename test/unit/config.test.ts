@@ -17,6 +17,15 @@ describe('loadConfig', () => {
     assert.deepEqual(config.followUps.offsetsMs, [3 * 86_400_000, 7 * 86_400_000]);
     assert.equal(config.followUps.auto, false);
     assert.equal(config.digestAt, '08:00');
+    assert.deepEqual(config.form.rateLimit, { max: 5, windowMs: 10 * 60_000 });
+    assert.equal(config.http.trustedProxies, 0);
+  });
+
+  it('reads the lead form rate limit as submissions per window', () => {
+    assert.deepEqual(loadConfig({ FORM_RATE_LIMIT: '20/1h' }).form.rateLimit, { max: 20, windowMs: 3_600_000 });
+    for (const bad of ['20', '0/10m', 'five/10m', '5/soon']) {
+      assert.throws(() => loadConfig({ FORM_RATE_LIMIT: bad }), /FORM_RATE_LIMIT: expected submissions per window such as 5\/10m/, bad);
+    }
   });
 
   it('puts providers with a key before offline in the default fallback chain', () => {
