@@ -165,7 +165,8 @@ type Environment = z.infer<typeof environmentSchema>;
 export interface Config {
   readonly env: Environment['NODE_ENV'];
   readonly logLevel: Environment['LOG_LEVEL'];
-  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string };
+  /** `publicUrlSet`: PUBLIC_URL was given, so links to it (the dashboard in Slack) reach people. */
+  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string; readonly publicUrlSet: boolean };
   /** Unset: an embedded PostgreSQL server in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -252,6 +253,7 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
       port: env.PORT,
       host: env.HOST,
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+      publicUrlSet: env.PUBLIC_URL !== undefined,
     },
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,

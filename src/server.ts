@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request, type Response, type NextFunction } from 'express';
+import express, { type Request, type RequestHandler, type Response, type NextFunction } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
@@ -31,6 +31,8 @@ export interface ServerDependencies {
   live: Pick<LivePubSub, 'subscribe'>;
   /** Built once per process; tests may pass their own. */
   schema?: GraphQLSchema;
+  /** The Slack bot's receiver (POST /slack/events), when the bot runs in this process. */
+  slackRouter?: RequestHandler | undefined;
 }
 
 export interface LeadpilotServer {
@@ -103,6 +105,9 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
       response.status(503).json({ status: 'not ready', database: 'unreachable' });
     }
   });
+
+  // Bolt reads and verifies the raw body itself: no body parser may run before it.
+  if (deps.slackRouter) app.use(deps.slackRouter);
 
   app.use(
     '/graphql',

@@ -19,17 +19,17 @@ describe('leadpilot migrate and api-key against DATABASE_URL', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.equal(second.code, 0, second.stderr);
     const outputs = [first.stdout, second.stdout].sort();
-    assert.match(outputs.join('\n'), /Applied 3 migration/);
+    assert.match(outputs.join('\n'), /Applied 4 migration/);
     assert.match(outputs.join('\n'), /up to date/);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
       const { rows } = await client.query('SELECT name FROM migrations');
-      assert.deepEqual(rows.map((row) => row.name), ['InitialSchema1764028800000', 'Pipeline1764115200000', 'PromptVersions1764201600000']);
+      assert.deepEqual(rows.map((row) => row.name), ['InitialSchema1764028800000', 'Pipeline1764115200000', 'PromptVersions1764201600000', 'Slack1764288000000']);
       const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       assert.deepEqual(
         tables.rows.map((row) => row.tablename),
-        ['agent_runs', 'api_keys', 'approval_decisions', 'lead_activities', 'lead_pipeline_steps', 'leads', 'migrations', 'outbound_messages', 'prompt_versions', 'proposals', 'solution_designs'],
+        ['agent_runs', 'api_keys', 'approval_decisions', 'lead_activities', 'lead_pipeline_steps', 'leads', 'migrations', 'outbound_messages', 'prompt_versions', 'proposals', 'slack_interactions', 'slack_posts', 'solution_designs'],
       );
     } finally {
       await client.end();
