@@ -38,10 +38,11 @@ export class FakeSlackServer {
   /** What was posted to response URLs, in order. */
   readonly responses: { id: string; body: Record<string, any> }[] = [];
   private server: Server | undefined;
-  private clock = 1_764_000_000;
+  private lastTsMicros = 0;
   private sequence = 0;
   private readonly rateLimits = new Map<string, { count: number; retryAfter: number }>();
   private readonly lostResponses = new Map<string, number>();
+  private readonly periodicLimits = new Map<string, { every: number; retryAfter: number; seen: number }>();
 
   constructor(readonly token = 'xoxb-test-fake-slack-token') {}
 
@@ -75,6 +76,11 @@ export class FakeSlackServer {
   /** The next `count` calls of `method` are answered 429 with this Retry-After (seconds). */
   rateLimit(method: string, count: number, retryAfter = 1): void {
     this.rateLimits.set(method, { count, retryAfter });
+  }
+
+  /** From now on every `every`-th call of `method` is answered 429 with this Retry-After (seconds); 0 stops it. */
+  rateLimitEvery(method: string, every: number, retryAfter = 1): void {
+    this.periodicLimits.set(method, { every, retryAfter, seen: 0 });
   }
 
   /** The next `count` calls of `method` take effect, but the connection drops before the answer. */
@@ -131,10 +137,13 @@ export class FakeSlackServer {
     if (!body) return send(response, 200, JSON.stringify({ ok: false, error: 'invalid_form_data' }));
 
     const limited = this.rateLimits.get(method);
-    if (limited && limited.count > 0) {
-      limited.count -= 1;
+    const periodic = this.periodicLimits.get(method);
+    const periodicHit = periodic !== undefined && periodic.every > 0 && ++periodic.seen % periodic.every === 0;
+    if ((limited && limited.count > 0) || periodicHit) {
+      if (limited && limited.count > 0) limited.count -= 1;
+      const retryAfter = limited && !periodicHit ? limited.retryAfter : periodic!.retryAfter;
       this.calls.push({ method, body, status: 429 });
-      response.setHeader('Retry-After', String(limited.retryAfter));
+      response.setHeader('Retry-After', String(retryAfter));
       return send(response, 429, JSON.stringify({ ok: false, error: 'ratelimited' }));
     }
     const token = /^Bearer (.+)$/.exec(request.headers['authorization'] ?? '')?.[1] ?? body['token'];
@@ -243,9 +252,12 @@ export class FakeSlackServer {
     };
   }
 
+  /** Like Slack's: unix seconds and microseconds, unique and increasing within the channel. */
   private nextTs(): string {
     this.sequence += 1;
-    return `${this.clock + Math.floor(this.sequence / 1000)}.${String(this.sequence % 1000).padStart(3, '0')}100`;
+    const micros = Math.max(Date.now() * 1000, this.lastTsMicros + 1);
+    this.lastTsMicros = micros;
+    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
 }
 
