@@ -47,5 +47,7 @@ export async function sweepApprovals(deps: ApprovalSweepDependencies): Promise<S
     [remindBefore],
   )) as { id: string }[];
   for (const { id } of stale) await deps.syncCard(id);
+  // Slack retries a request within minutes (real time, not the domain clock): a day is plenty.
+  await deps.dataSource.query(`DELETE FROM slack_interactions WHERE created_at < now() - interval '1 day'`);
   return { expired, synced: stale.map((row) => row.id) };
 }

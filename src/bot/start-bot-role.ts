@@ -33,7 +33,9 @@ export function botRoleProblems(config: Config, roles: readonly ServerRoleName[]
 export function slackSettingsOf(config: Config): SlackSettings | undefined {
   const { botToken, signingSecret, approvalChannel } = config.slack;
   if (!botToken || !signingSecret || !approvalChannel) return undefined;
-  return { botToken, signingSecret, approvalChannel, apiUrl: config.slack.apiUrl, approverIds: config.slack.approverIds };
+  // The SDK resolves method names against this URL: without the trailing slash it would drop /api.
+  const apiUrl = config.slack.apiUrl && !config.slack.apiUrl.endsWith('/') ? `${config.slack.apiUrl}/` : config.slack.apiUrl;
+  return { botToken, signingSecret, approvalChannel, apiUrl, approverIds: config.slack.approverIds };
 }
 
 export interface BotRoleDependencies {
