@@ -200,6 +200,23 @@ describe(startSlackBot.name, () => {
     assert.match(messageText(card), /Approved\*? by api-key:test-approver/);
   });
 
+  it('posts a human edit as the next revision in the thread, and marks the edited card superseded', async () => {
+    const proposal = await pendingProposal(server, { lineItems: [{ description: 'Shop build', days: 10, rate: 1000, amount: 10000 }] });
+    const card = await postedCard(proposal.id);
+    const edited = await graphql(server.graphqlUrl, `mutation ($id: ID!, $input: EditProposalInput!) { editProposal(id: $id, input: $input) { id revision } }`, {
+      key: server.keys[Role.APPROVER],
+      variables: { id: proposal.id, input: { lineItems: [{ description: 'Shop build', days: 9, rate: 1000, amount: 9000 }, { description: 'Training', days: 1, rate: 1000, amount: 1000 }, { description: 'Support', amount: 500 }] } },
+    });
+    assert.equal(edited.errors, undefined);
+    const next = edited.data!['editProposal'] as { id: string; revision: number };
+    const nextCard = await fake.waitFor('the next revision’s card', () => fake.cardOf(next.id));
+    assert.equal(nextCard.threadTs, card.ts);
+    assert.match(messageText(nextCard), /Price: 10,000 EUR → 10,500 EUR/);
+    assert.match(messageText(nextCard), /Scope added: Training; Support/);
+    const old = await fake.waitFor('the old card superseded', () => (/Superseded by revision 2/.test(messageText(fake.cardOf(proposal.id)!)) ? fake.cardOf(proposal.id) : undefined));
+    assert.deepEqual(actionIdsOf(old), ['proposal_view']);
+  });
+
   it('escapes the lead and model text: no mention, @channel or link injection', async () => {
     const proposal = await pendingProposal(
       server,

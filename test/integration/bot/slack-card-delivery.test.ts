@@ -109,6 +109,38 @@ describe(syncCard.name, () => {
     });
   });
 
+  describe('expiry racing a decision', () => {
+    const fake = new FakeSlackServer();
+    const clock = movableClock();
+    let server: TestServer;
+    before(async () => {
+      await fake.start();
+      server = await startTestServer({ bot: {}, clock, env: slackEnv(fake) });
+    });
+    after(async () => {
+      await server.stop();
+      await fake.stop();
+    });
+
+    it('ends in exactly one outcome when expiry and an approval come at once', async () => {
+      for (let round = 0; round < 4; round += 1) {
+        const proposal = await pendingProposal(server);
+        const card = await fake.waitFor('the card', () => fake.cardOf(proposal.id));
+        clock.set(new Date(Date.now() + 73 * HOUR));
+        await Promise.all([
+          server.bot!.sweep(),
+          postSigned(server.url, interactionBody(buttonClick({ actionId: 'proposal_approve', proposalId: proposal.id, userId: ALICE, messageTs: card.ts, responseUrl: fake.responseUrl(`race${round}`) }))),
+        ]);
+        await settle(server);
+        clock.set(new Date());
+        const status = await statusOf(server, proposal.id);
+        const decisions = await decisionsOf(server, proposal.id);
+        if (status === 'approved') assert.equal(decisions.length, 1);
+        else assert.deepEqual([status, decisions.length], ['approval_expired', 0]);
+      }
+    });
+  });
+
   describe('a restart', () => {
     const fake = new FakeSlackServer();
     let database: TestDatabase;
