@@ -14,7 +14,9 @@ import { sweepApprovals, type SweepResult } from './approval-sweep.js';
 import type { BotContext } from './bot-context.js';
 import { syncCard, type CardSyncDependencies } from './card-sync.job.js';
 import type { LeadpilotApiClient } from './leadpilot-api.client.js';
-import { registerDecisionActions } from './listeners/decision.actions.js';
+import { registerApproveAction } from './listeners/approve.action.js';
+import { registerRejectAction } from './listeners/reject.action.js';
+import { registerRejectFeedbackView } from './listeners/reject-feedback.view.js';
 import { registerLeadpilotCommand } from './listeners/leadpilot.command.js';
 import { registerViewProposalAction } from './listeners/view-proposal.action.js';
 import { SlackPostStore } from './slack-post.store.js';
@@ -121,7 +123,9 @@ export async function startSlackBot(deps: SlackBotDependencies): Promise<SlackBo
     client: app.client,
     afterAck,
   };
-  registerDecisionActions(app, context);
+  registerApproveAction(app, context);
+  registerRejectAction(app, context);
+  registerRejectFeedbackView(app, context);
   registerViewProposalAction(app, context);
   registerLeadpilotCommand(app, context);
 

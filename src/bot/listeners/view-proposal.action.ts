@@ -3,7 +3,7 @@ import { ACTION } from '../action-ids.js';
 import { deliveryKey, type BotContext } from '../bot-context.js';
 import { loadCardSubject } from '../card-subject.js';
 import { proposalModal } from '../proposal-card.js';
-import { ephemeral } from './decision.actions.js';
+import { ephemeral } from './decision-answers.js';
 
 /** View: a modal with the whole text, open to anyone in the channel. */
 export function registerViewProposalAction(app: App, context: BotContext): void {

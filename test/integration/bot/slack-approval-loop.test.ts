@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { registerDecisionActions } from '../../../src/bot/listeners/decision.actions.js';
+import { registerRejectFeedbackView } from '../../../src/bot/listeners/reject-feedback.view.js';
 import { FakeSlackServer } from '../../fakes/fake-slack.server.js';
 import { buttonClick, feedbackSubmission, interactionBody, postSigned } from '../../fakes/fake-slack-requests.js';
 import { latestProposal, settled, submitLead, waitForLead } from '../../helpers/pipeline.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { actionIdsOf, ALICE, BOB, decisionsOf, messageText, slackEnv } from './slack-test-kit.js';
 
-describe(registerDecisionActions.name, () => {
+describe(registerRejectFeedbackView.name, () => {
   const fake = new FakeSlackServer();
   let server: TestServer;
   before(async () => {
