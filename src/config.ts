@@ -178,8 +178,8 @@ type Environment = z.infer<typeof environmentSchema>;
 export interface Config {
   readonly env: Environment['NODE_ENV'];
   readonly logLevel: Environment['LOG_LEVEL'];
-  /** `trustedProxies`: reverse proxies in front whose X-Forwarded-For is believed (the client IP the form's rate limit counts). */
-  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string; readonly trustedProxies: number };
+  /** `publicUrlSet`: PUBLIC_URL was given, so links to it (the dashboard in Slack) reach people. `trustedProxies`: reverse proxies in front whose X-Forwarded-For is believed (the client IP the form's rate limit counts). */
+  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string; readonly publicUrlSet: boolean; readonly trustedProxies: number };
   /** Unset: an embedded PostgreSQL server in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -269,6 +269,7 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
       host: env.HOST,
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
       trustedProxies: env.TRUST_PROXY,
+      publicUrlSet: env.PUBLIC_URL !== undefined,
     },
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,

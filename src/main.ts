@@ -9,6 +9,8 @@ import { createLivePubSub } from './pubsub/live-pubsub.js';
 import { createServer, type LeadpilotServer } from './server.js';
 import { makeServices } from './services/index.js';
 import { startPipelineQueue, startWorkerRole } from './pipeline/start-pipeline.js';
+import { listenBotServer } from './bot/bot-server.js';
+import { startBotRole, type BotRole } from './bot/start-bot-role.js';
 
 export interface RunningLeadpilot {
   /** Where GraphQL is served, when the api role runs. */
@@ -25,9 +27,6 @@ export interface StartOptions {
   /** Replaces the configured model providers (the benchmark's slow model only). */
   provider?: LanguageModel;
 }
-
-/** Roles the build accepts but that later work fills in; they say so instead of failing. */
-const ROLES_NOT_YET_BUILT: readonly ServerRoleName[] = ['bot'];
 
 /**
  * Starts the roles asked for on one database. If anything fails half-way, whatever was started
@@ -68,8 +67,24 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     const services = makeServices(database.dataSource, clock, live, queue);
     const generatedAdminKey = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
 
-    for (const role of roles.filter((name) => ROLES_NOT_YET_BUILT.includes(name))) {
-      logger.warn({ role }, `the ${role} role is accepted but not built yet; it does nothing in this version`);
+    let graphqlUrl: string | undefined;
+    let slackBot: BotRole | undefined;
+    if (roles.includes('bot')) {
+      slackBot = await startBotRole({
+        config,
+        roles,
+        dataSource: database.dataSource,
+        connectionString: database.connectionString,
+        services,
+        live,
+        clock,
+        logger,
+        localApiUrl: () => {
+          if (!graphqlUrl) throw new Error('the API is not listening yet');
+          return graphqlUrl;
+        },
+      });
+      if (slackBot) cleanups.push(() => slackBot!.stop());
     }
 
     if (roles.includes('worker')) {
@@ -77,17 +92,29 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
       logger.info({ concurrency: config.workerConcurrency, providers: config.llm.providers }, 'pipeline worker started');
     }
 
-    let graphqlUrl: string | undefined;
     if (roles.includes('api')) {
-      const server: LeadpilotServer = await createServer({ config, dataSource: database.dataSource, services, logger, live });
+      const server: LeadpilotServer = await createServer({ config, dataSource: database.dataSource, services, logger, live, slackRouter: slackBot?.bot.router });
       cleanups.push(() => server.close());
+      // Clicks still being answered call this server: they finish before it closes.
+      if (slackBot) cleanups.push(() => slackBot!.bot.drain());
       const port = await server.listen(config.http.port, config.http.host);
-      graphqlUrl = `http://${config.http.host}:${port}/graphql`;
+      graphqlUrl = `http://${reachableHost(config.http.host)}:${port}/graphql`;
       logger.info({ url: graphqlUrl }, 'GraphQL API listening');
+      if (slackBot) logger.info({ url: `http://${reachableHost(config.http.host)}:${port}/slack/events` }, 'Slack events served');
+    } else if (slackBot) {
+      const botServer = await listenBotServer(slackBot.bot.router, config.http.port, config.http.host);
+      cleanups.push(() => botServer.close());
+      cleanups.push(() => slackBot!.bot.drain());
+      logger.info({ url: `http://${reachableHost(config.http.host)}:${botServer.port}/slack/events` }, 'Slack events served');
     }
     return { graphqlUrl, generatedAdminKey, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** A wildcard listen address is not one to call: this process reaches itself on loopback. */
+function reachableHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request, type Response, type NextFunction } from 'express';
+import express, { type Request, type RequestHandler, type Response, type NextFunction } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
@@ -36,6 +36,8 @@ export interface ServerDependencies {
   schema?: GraphQLSchema;
   /** Judges webhook signature ages; the system clock unless a test passes its own. */
   clock?: Clock;
+  /** The Slack bot's receiver (POST /slack/events), when the bot runs in this process. */
+  slackRouter?: RequestHandler | undefined;
 }
 
 export interface LeadpilotServer {
@@ -113,6 +115,8 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
 
   app.use(leadWebhookRouter({ config, services, clock: deps.clock ?? systemClock }));
   app.use(leadFormRouter({ config, services }));
+  // Bolt reads and verifies the raw body itself: no body parser may run before it.
+  if (deps.slackRouter) app.use(deps.slackRouter);
 
   app.use(
     '/graphql',

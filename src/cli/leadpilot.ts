@@ -63,6 +63,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return error.code === 'BAD_USER_INPUT' ? EXIT.USAGE : EXIT.FAILURE;
     }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT.CONFIG;
+    }
     if (error instanceof AgencyConfigError) {
       process.stderr.write(`${error.message}\n`);
       return EXIT.CONFIG;

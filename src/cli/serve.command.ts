@@ -1,4 +1,5 @@
-import type { Config, ServerRoleName } from '../config.js';
+import { ConfigError, type Config, type ServerRoleName } from '../config.js';
+import { botRoleProblems } from '../bot/start-bot-role.js';
 import type { Logger } from '../logger.js';
 import { startLeadpilot } from '../main.js';
 import { EXIT } from './usage.js';
@@ -7,6 +8,9 @@ import { EXIT } from './usage.js';
 const SHUTDOWN_GRACE_MS = 20_000;
 
 export async function runServeCommand(config: Config, logger: Logger, roles: ServerRoleName[]): Promise<number> {
+  // What the roles need from the configuration is checked before anything starts.
+  const problems = botRoleProblems(config, roles);
+  if (problems.length) throw new ConfigError(problems);
   // Listen before anything starts: a signal during start-up must still end in an orderly stop,
   // and one that arrives right after we announce the URL must not kill us mid-way.
   // The listeners stay for the whole run: a repeated signal (npm and the shell relaying one Ctrl-C,

@@ -11,6 +11,11 @@ export interface QueuePolicy {
   retryBackoff: boolean;
   /** A running job not finished by then is failed (and retried). */
   expireInSeconds: number;
+  /**
+   * pg-boss's queue policy, fixed when the queue is first created: `singleton` lets one job of the
+   * queue be active at a time across every process (the Slack card posts, in order).
+   */
+  policy?: 'standard' | 'singleton';
 }
 
 export const DEFAULT_QUEUE_POLICY: QueuePolicy = { retryLimit: 5, retryDelaySeconds: 2, retryBackoff: true, expireInSeconds: 900 };
@@ -68,7 +73,7 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
   await boss.start();
   for (const [name, policy] of Object.entries(options.queues) as [string, Partial<QueuePolicy>][]) {
     const settings = bossQueueOptions({ ...DEFAULT_QUEUE_POLICY, ...policy });
-    await boss.createQueue(name, { ...settings, notify: true });
+    await boss.createQueue(name, { ...settings, notify: true, ...(policy.policy ? { policy: policy.policy } : {}) });
     // createQueue leaves an existing queue as it was: without this, a changed setting (retries,
     // delay, step timeout) would never reach a database that has run before.
     await boss.updateQueue(name, settings);

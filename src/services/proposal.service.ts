@@ -144,6 +144,35 @@ export class ProposalService {
     });
   }
 
+  /**
+   * Nobody decided in time: PENDING_APPROVAL becomes APPROVAL_EXPIRED (never approval). Returns
+   * null when the revision had already left PENDING_APPROVAL (decided meanwhile): the decision wins.
+   */
+  async expireApproval(id: string, actor = 'system'): Promise<Proposal | null> {
+    const proposal = await this.mustFind(id);
+    if (proposal.status !== ProposalStatus.PENDING_APPROVAL) return null;
+    const to = ProposalStatus.APPROVAL_EXPIRED;
+    const result = await this.dataSource
+      .transaction(async (manager) => {
+        await transition(manager, { table: 'proposals', thing: 'Proposal', id, version: proposal.version, from: sourcesOf(PROPOSAL_TRANSITIONS, to), to, action: 'expired' });
+        await manager.getRepository(LeadActivity).insert({
+          leadId: proposal.leadId,
+          type: `proposal.${to}`,
+          data: { proposalId: id, revision: proposal.revision, pendingSince: proposal.updatedAt.toISOString(), at: this.clock.now().toISOString() },
+          actor,
+        });
+        return manager.getRepository(Proposal).findOneByOrFail({ id });
+      })
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'CONFLICT') return null;
+        throw error;
+      });
+    if (!result) return null;
+    await this.events.proposalChanged(id, result.status);
+    await this.events.leadChanged(result.leadId);
+    return result;
+  }
+
   /** The customer's answer to a sent proposal; the lead is won or lost with it. */
   async recordOutcome(id: string, outcome: ProposalOutcome, actor: string): Promise<Proposal> {
     const proposal = await this.mustFind(id);

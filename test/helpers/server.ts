@@ -12,6 +12,8 @@ import { loadAgencyConfig, type AgencyConfig } from '../../src/agents/agency-con
 import type { JobQueue } from '../../src/pipeline/job-queue.js';
 import type { PipelinePayloads } from '../../src/pipeline/pipeline-jobs.js';
 import { startPipelineQueue, startWorkerRole } from '../../src/pipeline/start-pipeline.js';
+import type { SlackBot } from '../../src/bot/slack-bot.js';
+import { startBotRole, type BotRole } from '../../src/bot/start-bot-role.js';
 
 export interface TestServer {
   readonly url: string;
@@ -25,6 +27,8 @@ export interface TestServer {
   readonly queue: JobQueue<PipelinePayloads>;
   /** A key for each role, created for this server. */
   readonly keys: Record<Role, string>;
+  /** The Slack bot, with `bot: {...}`. */
+  readonly bot: SlackBot | undefined;
   stop(): Promise<void>;
 }
 
@@ -36,6 +40,11 @@ export interface TestServerOptions {
   agency?: AgencyConfig;
   /** A database made by the spec (shared with a child process, say): used as is and left for the spec to drop. */
   database?: TestDatabase;
+  /**
+   * Runs the Slack bot in the process, as `serve` does with SLACK_BOT_TOKEN (pass the SLACK_*
+   * variables in `env`, SLACK_API_URL pointing at a fake). Posts are not paced unless asked.
+   */
+  bot?: { minimumPostIntervalMs?: number; sweepIntervalMs?: number };
 }
 
 /**
@@ -52,6 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let live: LivePubSub | undefined;
   let server: LeadpilotServer | undefined;
   let queue: JobQueue<PipelinePayloads> | undefined;
+  let botRole: BotRole | undefined;
   try {
     live = await createLivePubSub({ dataSource, logger });
     queue = await startPipelineQueue(database.url, config, logger);
@@ -60,8 +70,26 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (options.worker) {
       await startWorkerRole({ config, dataSource, queue, agency: options.agency ?? loadAgencyConfig(), events: live, clock, logger, promptVersions: services.promptVersions });
     }
-    server = await createServer({ config, dataSource, services, logger, live });
+    let graphqlUrl: string | undefined;
+    if (options.bot) {
+      botRole = await startBotRole({
+        config,
+        roles: ['api', 'worker', 'bot'],
+        dataSource,
+        connectionString: database.url,
+        services,
+        live,
+        clock,
+        logger,
+        localApiUrl: () => graphqlUrl!,
+        minimumPostIntervalMs: options.bot.minimumPostIntervalMs ?? 0,
+        ...(options.bot.sweepIntervalMs !== undefined ? { sweepIntervalMs: options.bot.sweepIntervalMs } : {}),
+      });
+      if (!botRole) throw new Error('bot: true needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APPROVAL_CHANNEL in env');
+    }
+    server = await createServer({ config, dataSource, services, logger, live, slackRouter: botRole?.bot.router });
     const port = await server.listen(0, '127.0.0.1');
+    graphqlUrl = `http://127.0.0.1:${port}/graphql`;
     const keys = {} as Record<Role, string>;
     for (const role of Object.values(Role)) {
       keys[role] = (await services.apiKeys.create({ name: `test-${role}`, role })).key;
@@ -76,8 +104,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       config,
       queue,
       keys,
+      bot: botRole?.bot,
       stop: async () => {
+        await botRole?.bot.drain();
         await server?.close();
+        await botRole?.stop();
         await queue?.stop(5_000);
         await live?.close();
         await dataSource.destroy();
@@ -86,6 +117,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     };
   } catch (error) {
     await server?.close();
+    await botRole?.stop();
     await queue?.stop(1_000);
     await live?.close();
     await dataSource.destroy();

@@ -74,16 +74,27 @@ describe('leadpilot serve with the embedded database', () => {
     assert.deepEqual(postgresProcessesFor(dataDir), [], 'no postgres process is left behind');
   });
 
-  it('starts the pipeline worker with the api, and accepts the bot role not built yet, saying so', async () => {
+  it('starts the pipeline worker with the api, and leaves the Slack bot off without SLACK_BOT_TOKEN, saying so', async () => {
     const serve = startServe(['--roles', 'api,worker,bot'], { DATA_DIR: dataDir, PORT: String(await findFreePort()) });
     try {
       await serve.waitFor(/serving GraphQL .*roles: api, worker, bot/);
       assert.match(serve.output(), /pipeline worker started/);
-      assert.match(serve.output(), /the bot role is accepted but not built yet/);
+      assert.match(serve.output(), /Slack bot off: SLACK_BOT_TOKEN is not set/);
     } finally {
       serve.child.kill('SIGTERM');
     }
     assert.equal(await serve.exited, 0);
+  });
+
+  it('refuses the bot role asked for by name without what it needs, naming every missing variable, with 78', async () => {
+    const noSlack = await runCli(['serve', '--roles', 'bot'], { DATA_DIR: dataDir });
+    assert.equal(noSlack.code, 78);
+    assert.match(noSlack.stderr, /SLACK_BOT_TOKEN: required to serve the bot role/);
+    const apart = await runCli(['serve', '--roles', 'bot'], { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-secret-token', SLACK_SIGNING_SECRET: 'signing-secret', SLACK_APPROVAL_CHANNEL: 'C0APPROVALS' });
+    assert.equal(apart.code, 78);
+    assert.match(apart.stderr, /LEADPILOT_API_URL: required when the bot runs without the api role/);
+    assert.match(apart.stderr, /LEADPILOT_API_KEY: required when the bot runs without the api role/);
+    assert.doesNotMatch(apart.stderr, /xoxb-secret-token|signing-secret/);
   });
 
   it('refuses an unknown role with a usage error', async () => {

@@ -1,0 +1,18 @@
+/** Every action, view and command id the bot answers, in one place. */
+export const ACTION = {
+  approve: 'proposal_approve',
+  reject: 'proposal_reject',
+  view: 'proposal_view',
+} as const;
+
+export const VIEW = {
+  rejectFeedback: 'proposal_reject_feedback',
+} as const;
+
+/** The feedback input of the reject modal. */
+export const FEEDBACK_INPUT = { block: 'feedback_block', action: 'feedback_input' } as const;
+
+export const COMMAND = '/leadpilot';
+
+/** The message metadata type every card carries (how a retry finds a card it may have posted). */
+export const CARD_EVENT_TYPE = 'leadpilot_proposal_card';
