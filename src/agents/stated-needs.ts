@@ -2,11 +2,13 @@ import { normalizeText, wordsOf } from './keyword-matcher.js';
 import { withoutInstructions } from './lead-signals.js';
 
 /**
- * The needs a lead states in its own words: the items of its lists ("1.", "a)", "-", "•") and,
- * when there is no list, the objects of its "we need / wir möchten / nous souhaitons / queremos"
- * sentences; each cut into short phrases. A proposal that names them back shows the lead it was
- * read. Only safe text survives: no sentence that instructs the reader, no link, e-mail address,
- * amount or percentage, and no phrase long enough to copy the message (seven words at most).
+ * The needs a lead states in its own words: the items of its lists ("1.", "a)", "-", "•"), the
+ * items of an enumeration after a colon in prose ("the idea: listings, search, messaging"), the
+ * objects of its "we need / wir möchten / nous souhaitons / queremos" sentences, and the problems
+ * it names ("keeps failing on bundles", "we write quotes by hand"); each cut into short phrases. A
+ * proposal that names them back shows the lead it was read. Only safe text survives: no sentence
+ * that instructs the reader, no link, e-mail address, amount or percentage, and no phrase long
+ * enough to copy the message (seven words at most).
  */
 
 const MAX_WORDS = 7;
@@ -18,12 +20,26 @@ const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-hA-H][.)]|[-•*–·▪●])\s+(.+)$/;
 const NEED_VERB =
   /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente)\b/g;
 
+/**
+ * A problem the sender names, whose object follows: "keeps failing on bundles", "Probleme mit
+ * Doppelbuchungen". The phrase starts at the marker, so the problem is named with its object.
+ */
+const PROBLEM_BEFORE_OBJECT =
+  /\b(?:keeps? failing on|fails on|failing on|breaks on|keeps? breaking|struggl(?:e|es|ing) with|problems? with|issues? with|probleme mit|probleme bei|schwierigkeiten mit|scheitert an|problemes? avec|problemes? de|difficultes avec|plante sur|problemas? con|problemas? de|dificultades con|falla con|falla en|fallos en|errores en)\b/;
+
+/**
+ * A problem named after what it concerns: "we write the quotes by hand", "der Shop ist zu langsam",
+ * "des fichiers Excel qui deviennent ingérables". The clause that holds it is the phrase.
+ */
+const PROBLEM_AFTER_SUBJECT =
+  /\b(?:by hand|manually|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso)\b/;
+
 /** Words that make the subject before them the need: "confidentiality is critical". */
-const NEED_AFTER = /\b(?:is critical|is essential|is important|ist wichtig|ist entscheidend|est essentiel|est critique|est importante?|es critica|es esencial|es importante)\b/;
+const NEED_AFTER = /\b(?:is critical|is essential|is important|is a must|ist wichtig|ist entscheidend|ist unverzichtbar|ist ein muss|est essentiel(?:le)?|est critique|est importante?|est indispensable|es critica|es esencial|es importante|es imprescindible)\b/;
 
 /** Words a phrase should not start or end with. */
 const EDGE_WORDS = new Set(
-  'a an the and or with for of to in on our your we und oder mit fur von zu im in am an der die das den dem des ein eine einen einem unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros'.split(' '),
+  'a an the and or with for of to in on our your we und oder mit fur von zu im in am an der die das den dem des ein eine einen einem unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo'.split(' '),
 );
 
 const accentFree = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -84,11 +100,16 @@ function tidy(phrase: string, minWords: number): string | null {
 }
 
 
+/** The sender saying it does not know (what it needs, what it costs): what follows is no need. */
+const UNSURE = /\b(?:not sure|don.?t know|do not know|wei(?:ss|ß) nicht|wissen nicht|nicht genau|ne sais pas|ne savons pas|no se|no sabemos|no tengo claro|no estoy seguro)\b/;
+
 /** The sentence's need: what follows its last need verb, or the subject of "… is critical". */
 function needOf(sentence: string): { text: string; subject: boolean } | null {
   const plain = accentFree(sentence);
   const verbs = [...plain.matchAll(NEED_VERB)];
   const last = verbs[verbs.length - 1];
+  // "No sé qué necesitamos exactamente": an admitted uncertainty, not a need.
+  if (last && UNSURE.test(plain.slice(0, last.index))) return null;
   if (last) {
     const rest = sentence.slice(last.index + last[0].length).trim();
     if (rest.length > 0) return { text: rest, subject: false };
@@ -97,34 +118,108 @@ function needOf(sentence: string): { text: string; subject: boolean } | null {
   return after ? { text: sentence.slice(0, after.index), subject: true } : null;
 }
 
-export function statedNeeds(message: string): string[] {
+/** What only announces a list ("we need the following:", "drei Dinge:"): no need of its own. */
+const ANNOUNCES_LIST = /\b(?:things|points|features|functions|following|folgendes|folgende|dinge|punkte|funktionen|suivantes?|choses|fonctionnalites|siguientes?|cosas|puntos|funciones)$/;
+
+/** The sentence before and after its first colon (outside parentheses), when what follows is an enumeration of three or more items. */
+function enumerationOf(sentence: string): { lead: string; items: string } | null {
+  let depth = 0;
+  for (let index = 0; index < sentence.length; index += 1) {
+    const char = sentence[index]!;
+    if (char === '(') depth += 1;
+    if (char === ')') depth = Math.max(0, depth - 1);
+    // "10:30" and "https://" are no colons that introduce anything: one must be followed by a space.
+    if (depth === 0 && char === ':' && /\s/.test(sentence[index + 1] ?? '')) {
+      const rest = sentence.slice(index + 1).trim();
+      return fragments(rest).filter((part) => /\p{L}{2}/u.test(part)).length >= 3 ? { lead: sentence.slice(0, index), items: rest } : null;
+    }
+  }
+  return null;
+}
+
+/** The problems a sentence names: from a marker with its object onwards, else the clauses that hold a marker. */
+function problemsOf(sentence: string): string[] {
+  const plain = accentFree(sentence);
+  const before = PROBLEM_BEFORE_OBJECT.exec(plain);
+  if (before) return fragments(sentence.slice(before.index));
+  return fragments(sentence).filter((part) => PROBLEM_AFTER_SUBJECT.test(accentFree(part)));
+}
+
+/** Words that open a clause of their own: a phrase too long to keep whole is cut before them. */
+const CLAUSE_START = /\s+(?=(?:that|which|where|who|without|so that|ohne|damit|sodass|wo|qui|que|où|sans|afin de|pour que|donde|sin|para que)\s)/giu;
+
+const wordCount = (text: string) => wordsOf(normalizeText(text)).length;
+
+/**
+ * A fragment too long for one phrase: its long parentheses go ("(un software propio con base de
+ * datos SQL Server)" says less than what precedes it), then it is cut at the start of its clauses,
+ * so that "…form on our website that gathers the facts" keeps both halves instead of losing the end.
+ */
+function pieces(fragment: string): string[] {
+  if (wordCount(fragment) <= MAX_WORDS) return [fragment];
+  const shorter = fragment.replace(/\s*\(([^()]*)\)/g, (whole, inner: string) => (wordCount(inner) > 3 ? '' : whole)).trim();
+  if (wordCount(shorter) <= MAX_WORDS) return [shorter];
+  return shorter.split(CLAUSE_START).map((piece) => piece.trim()).filter((piece) => piece !== '');
+}
+
+export type StatedNeedKind = 'need' | 'problem';
+
+export interface StatedNeed {
+  /** The short phrase, in the lead's words. */
+  readonly phrase: string;
+  /** The part of the message it was cut from: what the phrase is about, to find the catalogue components it names. */
+  readonly context: string;
+  /** A need the lead asks for, or a problem it names. */
+  readonly kind: StatedNeedKind;
+}
+
+export function readStatedNeeds(message: string): StatedNeed[] {
   const safe = withoutInstructions(message);
-  const sources: { text: string; listed: boolean }[] = [];
+  const sources: { text: string; listed: boolean; kind: StatedNeedKind; parts?: string[] }[] = [];
   for (const line of safe.split(/\r?\n/)) {
     const item = LIST_ITEM.exec(line)?.[1];
     if (item) {
-      sources.push({ text: item, listed: true });
+      sources.push({ text: item, listed: true, kind: 'need' });
       continue;
     }
-    // Prose: the sentences that say what is wanted.
+    // Prose: the sentences that say what is wanted, list it after a colon, or name a problem.
     for (const sentence of line.split(/(?<=[.!?])\s+/)) {
+      const enumeration = enumerationOf(sentence);
+      if (enumeration) {
+        // "…build a reliable shop integration: orders, refunds, stock": the need, then its items.
+        const need = needOf(enumeration.lead);
+        if (need && !ANNOUNCES_LIST.test(accentFree(need.text.trim()))) sources.push({ text: need.text, listed: need.subject, kind: 'need' });
+        sources.push({ text: enumeration.items, listed: true, kind: 'need' });
+        continue;
+      }
       const need = needOf(sentence);
-      if (need) sources.push({ text: need.text, listed: need.subject });
+      if (need) sources.push({ text: need.text, listed: need.subject, kind: 'need' });
+      const problems = problemsOf(sentence);
+      if (problems.length > 0) sources.push({ text: problems.join(', '), listed: false, kind: 'problem', parts: problems });
     }
   }
-  const needs: string[] = [];
+  const needs: StatedNeed[] = [];
   for (const source of sources) {
     // A link, an address or a figure taints the whole item: it is not split into harmless-looking parts.
     if (FORBIDDEN.test(source.text)) continue;
-    const parts = fragments(source.text);
+    const parts = source.parts ?? fragments(source.text);
     // A phrase from a list, or from an enumeration in prose, may be one word ("refunds"); otherwise two.
     const minWords = source.listed || parts.length >= 3 ? 1 : 2;
     for (const fragment of parts) {
-      if (FORBIDDEN.test(fragment)) continue;
-      const phrase = tidy(fragment, minWords);
-      if (phrase && !needs.some((need) => need.toLowerCase() === phrase.toLowerCase())) needs.push(phrase);
-      if (needs.length >= MAX_NEEDS) return needs;
+      if (FORBIDDEN.test(fragment) || UNSURE.test(accentFree(fragment))) continue;
+      const split = pieces(fragment);
+      for (const piece of split) {
+        const phrase = tidy(piece, minWords);
+        if (!phrase || needs.some((need) => need.phrase.toLowerCase() === phrase.toLowerCase())) continue;
+        needs.push({ phrase, context: split.length > 1 ? piece : fragment, kind: source.kind });
+        if (needs.length >= MAX_NEEDS) return needs;
+      }
     }
   }
   return needs;
+}
+
+/** The phrases of `readStatedNeeds`. */
+export function statedNeeds(message: string): string[] {
+  return readStatedNeeds(message).map((need) => need.phrase);
 }

@@ -56,6 +56,17 @@ describe(analyseRequirementsOffline.name, () => {
     assert.doesNotMatch(titles, /UNLOCKED|APPROVED|instructions/i);
   });
 
+  it('ties a stated need to the components its whole item names, and words a named problem as one', () => {
+    const result = analyse({
+      ...leads.de,
+      message: ['Unser Shop ist inzwischen ziemlich langsam.', 'Wir möchten:', '- Wechsel auf eine neue Plattform (Shopify oder was Sie für richtig halten)', '- Gutscheine im Kassenbereich'].join('\n'),
+    });
+    const platform = result.requirements.find((requirement) => requirement.title === 'Wechsel auf eine neue Plattform');
+    assert.deepEqual(platform?.componentIds, ['ecommerce-shop']);
+    const problem = result.requirements.find((requirement) => requirement.title === 'Shop ist inzwischen ziemlich langsam');
+    assert.match(problem?.detail ?? '', /Problem, das Ihre Anfrage nennt/);
+  });
+
   it('writes French and Spanish', () => {
     const fr = analyse(leads.fr);
     assert.ok(fr.requirements.some((requirement) => requirement.componentIds.includes('ecommerce-shop')));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { statedNeeds } from '../../../src/agents/stated-needs.js';
+import { readStatedNeeds, statedNeeds } from '../../../src/agents/stated-needs.js';
 import { copiedPassage } from '../../../src/agents/write-proposal.agent.js';
 
 describe('statedNeeds', () => {
@@ -37,5 +37,50 @@ describe('statedNeeds', () => {
     const needs = statedNeeds(message);
     assert.ok(needs.length > 0);
     for (const need of needs) assert.equal(copiedPassage(need, message), null, need);
+  });
+
+  it('takes the items of an enumeration after a colon in prose, with the need the sentence names before it', () => {
+    const needs = statedNeeds('Our plan: a catalogue of courses, online enrolment, waiting lists and certificates. We want a member app: class bookings, personal plans, progress photos.');
+    for (const item of ['Catalogue of courses', 'Online enrolment', 'Waiting lists', 'Certificates', 'Member app', 'Class bookings', 'Personal plans', 'Progress photos']) {
+      assert.ok(needs.includes(item), `${item} in ${needs.join(' | ')}`);
+    }
+    // A colon that only announces the list is no need of its own; one before two items is no enumeration.
+    assert.ok(!statedNeeds('Wir brauchen folgende Funktionen: Kursbuchung, Wartelisten, Zertifikate.').some((need) => /Funktionen/i.test(need)));
+    assert.deepEqual(statedNeeds('Hinweis: wir sind ab Montag erreichbar, gern auch telefonisch.'), []);
+  });
+
+  it('names the problems a lead describes, from the marker with its object or as the clause that holds it', () => {
+    const english = readStatedNeeds('Our booking plugin keeps failing on recurring classes and gift vouchers, and the front desk re-enters payments by hand.');
+    assert.deepEqual(
+      english.map((need) => [need.kind, need.phrase]),
+      [
+        ['problem', 'Keeps failing on recurring classes'],
+        ['problem', 'Gift vouchers'],
+        ['problem', 'Front desk re-enters payments by hand'],
+      ],
+    );
+    assert.ok(statedNeeds('Die Dienstpläne schreiben wir von Hand in Excel und verschicken sie per Fax.').includes('Dienstpläne schreiben wir von Hand in Excel'));
+    assert.ok(statedNeeds('Nos factures sont saisies manuellement, ce qui prend des heures.').some((need) => /saisies manuellement/.test(need)));
+    assert.ok(statedNeeds('Tenemos problemas con las reservas duplicadas en verano.').includes('Problemas con las reservas duplicadas en verano'));
+  });
+
+  it('cuts a phrase too long to keep at a long parenthesis first, then at the start of its clauses', () => {
+    const needs = statedNeeds('- Anbindung an unser Kassensystem (eine ältere Eigenentwicklung auf Basis von Access)\n- a self-service kiosk in the lobby that prints visitor badges for every guest');
+    assert.ok(needs.includes('Anbindung an Kassensystem'), needs.join(' | '));
+    assert.ok(needs.includes('Self-service kiosk in the lobby'), needs.join(' | '));
+    assert.ok(needs.includes('Prints visitor badges for every guest'), needs.join(' | '));
+    // A short parenthesis names the thing and stays.
+    assert.ok(statedNeeds('- Anbindung an unsere Buchhaltung (Lexware)').includes('Anbindung an Buchhaltung (Lexware)'));
+  });
+
+  it('keeps what a need is about, so the catalogue components can be found beyond the shortened phrase', () => {
+    const [need] = readStatedNeeds('- Wechsel auf eine neue Plattform (WooCommerce oder was Sie für richtig halten)');
+    assert.equal(need?.phrase, 'Wechsel auf eine neue Plattform');
+    assert.match(need?.context ?? '', /WooCommerce/);
+  });
+
+  it('takes no need from an admitted uncertainty', () => {
+    assert.deepEqual(statedNeeds('No sé qué necesitamos exactamente, una web o una app, ustedes sabrán.'), []);
+    assert.deepEqual(statedNeeds("Nous aimerions un outil de suivi, mais nous ne savons pas exactement lequel."), ['Outil de suivi']);
   });
 });
