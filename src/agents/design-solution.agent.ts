@@ -253,10 +253,11 @@ export function designSolutionOffline(input: DesignSolutionInput, agency: Agency
     };
   });
   // A stated budget is a ceiling the lead named: a design well above it is scored down by how far,
-  // so that a lean first phase wins over a design the lead cannot pay for.
+  // so that a lean first phase wins over a design the lead cannot pay for. Not capped: when every
+  // design is far above the budget, the furthest must still score lowest.
   const overrun = (alternative: DesignAlternative) => {
     const branch = branches.find((entry) => entry.alternative === alternative)!;
-    return budget === null ? 0 : Math.min(1, Math.max(0, branch.money / budget.max - 1.25));
+    return budget === null ? 0 : Math.max(0, branch.money / budget.max - 1.25);
   };
   const total = (alternative: DesignAlternative) => 0.45 * alternative.fit + 0.25 * (1 - alternative.risk) + 0.3 * (1 - alternative.cost) - 0.6 * overrun(alternative);
   const ranked = [...branches].sort((a, b) => total(b.alternative) - total(a.alternative));

@@ -12,13 +12,14 @@ import { withoutInstructions } from './lead-signals.js';
  */
 
 const MAX_WORDS = 7;
-const MAX_NEEDS = 12;
+const MAX_NEEDS = 16;
 
-const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-hA-H][.)]|[-•*–·▪●])\s+(.+)$/;
+// A capital letter with a full stop is an initial ("B. Kowalski" signs the message), not an item: "A)" or "a." is.
+const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-h][.)]|[A-H]\)|[-•*–·▪●])\s+(.+)$/;
 
 /** Verbs that introduce what the sender wants, in the four languages (normalised, accent-free). */
 const NEED_VERB =
-  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente)\b/g;
+  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente|should be able to|must be able to|need to be able to|should|must|sollen|soll|mussen|muss|doivent pouvoir|doit pouvoir|doivent|doit|devra|devront|deben poder|debe poder|deben|debe|debera|deberan)\b/g;
 
 /**
  * A problem the sender names, whose object follows: "keeps failing on bundles", "Probleme mit
@@ -35,7 +36,7 @@ const PROBLEM_AFTER_SUBJECT =
   /\b(?:by hand|manually|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso)\b/;
 
 /** Words that make the subject before them the need: "confidentiality is critical". */
-const NEED_AFTER = /\b(?:is critical|is essential|is important|is a must|ist wichtig|ist entscheidend|ist unverzichtbar|ist ein muss|est essentiel(?:le)?|est critique|est importante?|est indispensable|es critica|es esencial|es importante|es imprescindible)\b/;
+const NEED_AFTER = /\b(?:is critical|is essential|is important|is a must|ist wichtig|ist entscheidend|ist unverzichtbar|ist ein muss|est essentiel(?:le)?|est critique|est importante?|est indispensable|es critica|es esencial|es importante|es imprescindible|would be nice|would be great|would be a plus|ware schon|ware toll|ware super|ware gut|serait bien|serait un plus|serait ideal|seria genial|seria ideal|estaria bien)\b/;
 
 /** Words a phrase should not start or end with. */
 const EDGE_WORDS = new Set(
@@ -94,6 +95,8 @@ function tidy(phrase: string, minWords: number): string | null {
   while (kept.length > 0 && edge(kept[kept.length - 1]!)) kept.pop();
   // A parenthesis cut open by the word limit is closed or dropped.
   let text = kept.join(' ').replace(/[.!?]+$/, '');
+  // A parenthesis opened in an earlier fragment leaves only its close here.
+  if (!text.includes('(')) text = text.replace(/\)/g, '');
   if ((text.match(/\(/g) ?? []).length > (text.match(/\)/g) ?? []).length) text = text.replace(/\s*\([^)]*$/, '');
   if (text.replace(/[^\p{L}]/gu, '').length < 3 || text.split(' ').length < minWords) return null;
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -146,7 +149,8 @@ function problemsOf(sentence: string): string[] {
 }
 
 /** Words that open a clause of their own: a phrase too long to keep whole is cut before them. */
-const CLAUSE_START = /\s+(?=(?:that|which|where|who|without|so that|ohne|damit|sodass|wo|qui|que|où|sans|afin de|pour que|donde|sin|para que)\s)/giu;
+const CLAUSE_START =
+  /(?<!\b(?:for|in|on|at|by|to|of|from|with|fur|für|mit|von|an|auf|pour|avec|de|dans|par|sur|para|con|en|por|lo|ce))\s+(?=(?:that|which|where|without|so that|ohne|damit|sodass|wo|qui|que|où|sans|afin de|pour que|donde|sin|para que)\s)/giu;
 
 const wordCount = (text: string) => wordsOf(normalizeText(text)).length;
 

@@ -67,6 +67,16 @@ describe(analyseRequirementsOffline.name, () => {
     assert.match(problem?.detail ?? '', /Problem, das Ihre Anfrage nennt/);
   });
 
+  it('knows marketplaces, escrow payments and the verbs of integrating and migrating from the shipped catalogue', () => {
+    const components = (message: string, language: AnalyseRequirementsInput['language']) =>
+      analyse({ name: null, company: null, message, budget: null, timeline: null, language }).requirements.flatMap((requirement) => requirement.componentIds);
+    assert.ok(components('Think of it as Airbnb for camper vans: owners list them, travellers rent them.', 'EN').includes('marketplace'));
+    assert.ok(components('Une plateforme de petites annonces entre particuliers pour du matériel de plongée.', 'FR').includes('marketplace'));
+    assert.ok(components('Die Zahlung soll über ein Treuhandkonto laufen, bis die Ware angekommen ist.', 'DE').includes('payments'));
+    assert.ok(components('We want to integrate our ticketing tool with the accounting system.', 'EN').includes('erp-crm-integration'));
+    assert.ok(components('Queremos migrar los expedientes al nuevo sistema.', 'ES').includes('data-migration'));
+  });
+
   it('writes French and Spanish', () => {
     const fr = analyse(leads.fr);
     assert.ok(fr.requirements.some((requirement) => requirement.componentIds.includes('ecommerce-shop')));

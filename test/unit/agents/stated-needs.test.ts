@@ -83,4 +83,22 @@ describe('statedNeeds', () => {
     assert.deepEqual(statedNeeds('No sé qué necesitamos exactamente, una web o una app, ustedes sabrán.'), []);
     assert.deepEqual(statedNeeds("Nous aimerions un outil de suivi, mais nous ne savons pas exactement lequel."), ['Outil de suivi']);
   });
+
+  it('reads what a message says should or must be possible, and what would be nice, as needs', () => {
+    assert.ok(statedNeeds('Members should be able to pause their membership online.').includes('Pause membership online'));
+    assert.ok(statedNeeds('Die Techniker sollen Fotos direkt vom Einsatzort hochladen.').includes('Fotos direkt vom Einsatzort hochladen'));
+    assert.ok(statedNeeds('Les clients doivent pouvoir suivre leur colis.').includes('Suivre colis'));
+    assert.ok(statedNeeds('Un programa de fidelización sería genial.').includes('Programa de fidelización'));
+  });
+
+  it('does not take an initial in a signature for a list item, nor leave a parenthesis closed but never opened', () => {
+    assert.deepEqual(statedNeeds('Mit freundlichen Grüßen\nB. Hartmann\nGeschäftsführung'), []);
+    const needs = statedNeeds('- Anbindung an unser CRM (Kunden und Verträge) damit neue Verträge automatisch angelegt werden');
+    assert.ok(needs.every((need) => (need.match(/\(/g) ?? []).length === (need.match(/\)/g) ?? []).length), needs.join(' | '));
+  });
+
+  it('does not cut a phrase before a relative word that belongs to a preposition ("for which")', () => {
+    const needs = statedNeeds('- a planner where dispatchers can see which driver is free for which tour and route');
+    assert.ok(!needs.some((need) => /^(Which|Tour)$/i.test(need)), needs.join(' | '));
+  });
 });
