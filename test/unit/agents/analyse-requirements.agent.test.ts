@@ -67,7 +67,7 @@ describe(analyseRequirementsOffline.name, () => {
     assert.match(problem?.detail ?? '', /Problem, das Ihre Anfrage nennt/);
   });
 
-  it('knows marketplaces, escrow payments and the verbs of integrating and migrating from the shipped catalogue', () => {
+  it('knows marketplaces, escrow payments, data extraction and the verbs of integrating and migrating from the shipped catalogue', () => {
     const components = (message: string, language: AnalyseRequirementsInput['language']) =>
       analyse({ name: null, company: null, message, budget: null, timeline: null, language }).requirements.flatMap((requirement) => requirement.componentIds);
     assert.ok(components('Think of it as Airbnb for camper vans: owners list them, travellers rent them.', 'EN').includes('marketplace'));
@@ -75,6 +75,8 @@ describe(analyseRequirementsOffline.name, () => {
     assert.ok(components('Die Zahlung soll über ein Treuhandkonto laufen, bis die Ware angekommen ist.', 'DE').includes('payments'));
     assert.ok(components('We want to integrate our ticketing tool with the accounting system.', 'EN').includes('erp-crm-integration'));
     assert.ok(components('Queremos migrar los expedientes al nuevo sistema.', 'ES').includes('data-migration'));
+    assert.ok(components('Die Software soll Lieferscheine auslesen und die Positionen übernehmen.', 'DE').includes('ai-document-automation'));
+    assert.ok(components('Un outil qui extraie les montants des bons de commande.', 'FR').includes('ai-document-automation'));
   });
 
   it('writes French and Spanish', () => {
