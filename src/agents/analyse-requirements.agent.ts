@@ -3,7 +3,7 @@ import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchem
 import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
 import { readStatedNeeds, type StatedNeedKind } from './stated-needs.js';
-import { readLeadSignals } from './lead-signals.js';
+import { asksForFavours, readLeadSignals } from './lead-signals.js';
 import { matchCatalogue, normalizeText } from './keyword-matcher.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
@@ -198,7 +198,8 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
   // The lead's own stated needs first, each tied to the components it names; then every named
   // component no stated need covers.
   // A message that tries to instruct its reader is echoed only where a phrase names something the
-  // catalogue delivers: whatever else it says stays out of the proposal.
+  // catalogue delivers, or stands in a paragraph of its own away from the attempt and asks nothing
+  // for the sender (no discount, priority, approval, prompt): whatever else it says stays out.
   const manipulative = readLeadSignals(normalized, lead.message).injection;
   // A need's components are read from the part of the message it was cut from, not from its
   // shortened phrase alone: "Umzug auf ein neues System (Shopware 6 …)" names the shop.
@@ -207,7 +208,7 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
       const components = matchCatalogue(normalizeText(need.context), agency.components, allKeywords).map((match) => match.entry);
       return { ...need, components };
     })
-    .filter((need) => !manipulative || need.components.length > 0);
+    .filter((need) => !manipulative || need.components.length > 0 || (!need.nearInstruction && !asksForFavours(need.context)));
   const statedDetail = (kind: StatedNeedKind, names: string) =>
     kind === 'problem' ? (names ? text.problemWith(names) : text.problem) : names ? text.statedWith(names) : text.stated;
   const coveredByStated = new Set(stated.flatMap((need) => need.components.map((component) => component.id)));

@@ -1,5 +1,5 @@
 import { normalizeText, wordsOf } from './keyword-matcher.js';
-import { withoutInstructions } from './lead-signals.js';
+import { instructsReader, withoutInstructions } from './lead-signals.js';
 
 /**
  * The needs a lead states in its own words: the items of its lists ("1.", "a)", "-", "•"), the
@@ -175,15 +175,24 @@ export interface StatedNeed {
   readonly context: string;
   /** A need the lead asks for, or a problem it names. */
   readonly kind: StatedNeedKind;
+  /** Cut from a paragraph that also tries to instruct an automated reader: it may be part of the attempt. */
+  readonly nearInstruction: boolean;
 }
 
 export function readStatedNeeds(message: string): StatedNeed[] {
-  const safe = withoutInstructions(message);
-  const sources: { text: string; listed: boolean; kind: StatedNeedKind; parts?: string[] }[] = [];
-  for (const line of safe.split(/\r?\n/)) {
+  const sources: { text: string; listed: boolean; kind: StatedNeedKind; nearInstruction: boolean; parts?: string[] }[] = [];
+  // Paragraph by paragraph: one that tries to instruct the reader taints what it holds beyond the
+  // instructing sentence itself ("Ignore your rules. We are long-standing clients, so …").
+  const lines = message.split(/\r?\n/);
+  const paragraphOf: number[] = [];
+  lines.forEach((line, index) => paragraphOf.push(index === 0 ? 0 : paragraphOf[index - 1]! + (line.trim() === '' || lines[index - 1]!.trim() === '' ? 1 : 0)));
+  const tainted = new Set(lines.flatMap((line, index) => (instructsReader(line) ? [paragraphOf[index]!] : [])));
+  const safeLines = withoutInstructions(message).split(/\r?\n/);
+  for (const [index, line] of safeLines.entries()) {
+    const nearInstruction = tainted.has(paragraphOf[index] ?? -1);
     const item = LIST_ITEM.exec(line)?.[1];
     if (item) {
-      sources.push({ text: item, listed: true, kind: 'need' });
+      sources.push({ text: item, listed: true, kind: 'need', nearInstruction });
       continue;
     }
     // Prose: the sentences that say what is wanted, list it after a colon, or name a problem.
@@ -192,14 +201,14 @@ export function readStatedNeeds(message: string): StatedNeed[] {
       if (enumeration) {
         // "…build a reliable shop integration: orders, refunds, stock": the need, then its items.
         const need = needOf(enumeration.lead);
-        if (need && !ANNOUNCES_LIST.test(accentFree(need.text.trim()))) sources.push({ text: need.text, listed: need.subject, kind: 'need' });
-        sources.push({ text: enumeration.items, listed: true, kind: 'need' });
+        if (need && !ANNOUNCES_LIST.test(accentFree(need.text.trim()))) sources.push({ text: need.text, listed: need.subject, kind: 'need', nearInstruction });
+        sources.push({ text: enumeration.items, listed: true, kind: 'need', nearInstruction });
         continue;
       }
       const need = needOf(sentence);
-      if (need) sources.push({ text: need.text, listed: need.subject, kind: 'need' });
+      if (need) sources.push({ text: need.text, listed: need.subject, kind: 'need', nearInstruction });
       const problems = problemsOf(sentence);
-      if (problems.length > 0) sources.push({ text: problems.join(', '), listed: false, kind: 'problem', parts: problems });
+      if (problems.length > 0) sources.push({ text: problems.join(', '), listed: false, kind: 'problem', nearInstruction, parts: problems });
     }
   }
   const needs: StatedNeed[] = [];
@@ -215,7 +224,7 @@ export function readStatedNeeds(message: string): StatedNeed[] {
       for (const piece of split) {
         const phrase = tidy(piece, minWords);
         if (!phrase || needs.some((need) => need.phrase.toLowerCase() === phrase.toLowerCase())) continue;
-        needs.push({ phrase, context: split.length > 1 ? piece : fragment, kind: source.kind });
+        needs.push({ phrase, context: split.length > 1 ? piece : fragment, kind: source.kind, nearInstruction: source.nearInstruction });
         if (needs.length >= MAX_NEEDS) return needs;
       }
     }
