@@ -271,7 +271,8 @@ export function designSolutionOffline(input: DesignSolutionInput, agency: Agency
     ...(best.overBudget && budget ? [text.overBudget(formatMoney(agency, best.money, language), formatMoney(agency, budget.max, language))] : []),
     ...(best.days > 100 ? [text.large] : []),
   ];
-  const assumptions = [text.scope, budget ? text.budgetAssumed(formatMoney(agency, budget.max, language)) : text.noBudget, text.access];
+  const commitments = best.alternative.componentIds.flatMap((id) => agency.components.find((component) => component.id === id)?.commitment?.[language] ?? []);
+  const assumptions = [text.scope, budget ? text.budgetAssumed(formatMoney(agency, budget.max, language)) : text.noBudget, text.access, ...new Set(commitments)];
   const describe = (branch: (typeof branches)[number]) =>
     `${branch.alternative.id} [${branch.alternative.componentIds.join(', ')}]: fit ${branch.alternative.fit}, risk ${branch.alternative.risk}, cost ${branch.alternative.cost} (about ${Math.round(branch.money)} ${agency.currency}, ${Math.round(branch.days)} days), total ${total(branch.alternative).toFixed(2)}`;
   const why = `${best.alternative.id} scores best (${total(best.alternative).toFixed(2)} against ${total(ranked[1]!.alternative).toFixed(2)} for ${ranked[1]!.alternative.id}): fit ${best.alternative.fit}, risk ${best.alternative.risk}, cost ${best.alternative.cost}${budget ? ` against a budget of ${budget.max} ${agency.currency}` : ' against the typical project size'}.`;

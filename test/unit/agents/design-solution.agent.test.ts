@@ -61,6 +61,17 @@ describe(designSolutionOffline.name, () => {
     assert.ok(result.alternatives.every((alternative) => size(chosen.id) <= size(alternative.id)), `${chosen.id} chosen: ${result.why}`);
   });
 
+  it('lists the commitment of each chosen component with its assumptions, once', () => {
+    const requirements = [
+      { id: 'REQ-1', title: 'Answers from our handbook', priority: 'must' as const, componentIds: ['ai-assistant'] },
+      { id: 'REQ-2', title: 'Read delivery notes', priority: 'must' as const, componentIds: ['ai-document-automation'] },
+    ];
+    const withAi = designSolutionOffline({ language: 'FR', budget: null, requirements }, agency);
+    assert.equal(withAi.assumptions.filter((assumption) => /humain dans la boucle/.test(assumption)).length, 1, withAi.assumptions.join(' | '));
+    const without = designSolutionOffline({ language: 'FR', budget: null, requirements: [{ id: 'REQ-1', title: 'Site', priority: 'must', componentIds: ['web-frontend'] }] }, agency);
+    assert.ok(!without.assumptions.some((assumption) => /humain dans la boucle/.test(assumption)));
+  });
+
   it('writes in the four languages from the catalogue names', () => {
     const cases = [
       { message: 'Wir brauchen ein Kundenportal mit Login und SAP-Anbindung.', language: 'DE', word: /Wir empfehlen/ },
