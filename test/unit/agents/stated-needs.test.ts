@@ -117,4 +117,28 @@ describe('statedNeeds', () => {
     );
     assert.ok(needs.filter((need) => need.nearInstruction).every((need) => !/espace|rappels/i.test(need.phrase)));
   });
+
+  it('reads need verbs written with an apostrophe or in the conditional', () => {
+    assert.ok(statedNeeds("We're after an online rescheduling flow for patients.").includes('Online rescheduling flow for patients'));
+    assert.ok(statedNeeds("J'aimerais un agenda partagé pour l'équipe.").includes("Agenda partagé pour l'équipe"));
+    assert.ok(statedNeeds('Die Trainer bräuchten eine eigene Ansicht für ihre Kurse.').includes('Eigene Ansicht für Kurse'));
+    assert.ok(statedNeeds('Il nous faudrait une tablette pour enregistrer les pesées.').some((need) => /^Tablette/.test(need)));
+    assert.ok(statedNeeds('Nos interesaría una plataforma de matrícula online.').includes('Plataforma de matrícula online'));
+  });
+
+  it('names paper, retyping and time taken up as problems', () => {
+    assert.deepEqual(
+      readStatedNeeds('Las matrículas se hacen en papel y luego las pasamos a mano.').map((need) => [need.kind, need.phrase]),
+      [
+        ['problem', 'Matrículas se hacen en papel'],
+        ['problem', 'Luego las pasamos a mano'],
+      ],
+    );
+    assert.ok(statedNeeds('Rescheduling calls tie up reception for hours; the notes are re-entered in the PMS.').some((need) => /re-entered/.test(need)));
+  });
+
+  it('takes no need from a sentence whose object only points back ("we\'d like this done by May")', () => {
+    assert.deepEqual(statedNeeds("We'd like this done before the summer if at all possible."), []);
+    assert.deepEqual(statedNeeds('Wir möchten es bis Ostern fertig haben.'), []);
+  });
 });
