@@ -19,7 +19,7 @@ const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-h][.)]|[A-H]\)|[-•*–·▪●])\s+(.
 
 /** Verbs that introduce what the sender wants, in the four languages (normalised, accent-free). */
 const NEED_VERB =
-  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente|we re after|we are after|we would need|we d need|we re looking for|brauchten|benotigten|hatten gerne?|wurden gerne|il nous faudrait|il nous faut|nous aurions besoin d|on voudrait|on aimerait|nous voudrions|nous souhaiterions|je souhaiterais|j aimerais|nos interesaria|necesitariamos|querriamos|nos haria falta|nos hace falta|me gustaria|necesito|should be able to|must be able to|need to be able to|should|must|sollen|soll|mussen|muss|doivent pouvoir|doit pouvoir|doivent|doit|devra|devront|deben poder|debe poder|deben|debe|debera|deberan)\b/g;
+  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente|can you build|could you build|can you develop|could you develop|can you create|the goal is to|the aim is to|ziel ist|l objectif est de|l objectif est|notre objectif est|il faut|el objetivo es|nuestro objetivo es|hace falta|podriais desarrollar|podrian desarrollar|pueden desarrollar|podeis desarrollar|we re after|we are after|we would need|we d need|we re looking for|brauchten|benotigten|hatten gerne?|wurden gerne|il nous faudrait|il nous faut|nous aurions besoin d|on voudrait|on aimerait|nous voudrions|nous souhaiterions|je souhaiterais|j aimerais|nos interesaria|necesitariamos|querriamos|nos haria falta|nos hace falta|me gustaria|necesito|should be able to|must be able to|need to be able to|should|must|sollen|soll|mussen|muss|doivent pouvoir|doit pouvoir|doivent|doit|devra|devront|deben poder|debe poder|deben|debe|debera|deberan)\b/g;
 
 /**
  * A problem the sender names, whose object follows: "keeps failing on bundles", "Probleme mit
@@ -33,14 +33,14 @@ const PROBLEM_BEFORE_OBJECT =
  * "des fichiers Excel qui deviennent ingérables". The clause that holds it is the phrase.
  */
 const PROBLEM_AFTER_SUBJECT =
-  /\b(?:by hand|manually|on paper|paper forms|re[ -]?enter(?:ed|s)?|re[ -]?type[sd]?|takes up|taking up|ties up|tie up|tying up|auf papier|auf zetteln|per zettel|abgetippt|abtippen|sur papier|ressaisie?s?|en papel|a papel|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso)\b/;
+  /\b(?:by hand|manually|on paper|outdated|crashes|keeps crashing|no overview|double[ -]?book(?:s|ed|ing|ings)?|veraltet|absturzt|sturzt (?:\w+ )?ab|keinen uberblick|doppelbuchungen|obsolete|plante|aucune visibilite|doubles? reservations?|obsoleto|se cuelga|no tenemos visibilidad|reservas duplicadas|paper forms|re[ -]?enter(?:ed|s)?|re[ -]?type[sd]?|takes up|taking up|ties up|tie up|tying up|auf papier|auf zetteln|per zettel|abgetippt|abtippen|sur papier|ressaisie?s?|en papel|a papel|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso)\b/;
 
 /** Words that make the subject before them the need: "confidentiality is critical". */
 const NEED_AFTER = /\b(?:is critical|is essential|is important|is a must|ist wichtig|ist entscheidend|ist unverzichtbar|ist ein muss|est essentiel(?:le)?|est critique|est importante?|est indispensable|es critica|es esencial|es importante|es imprescindible|would be nice|would be great|would be a plus|ware schon|ware toll|ware super|ware gut|serait bien|serait un plus|serait ideal|seria genial|seria ideal|estaria bien|ware ideal|ware wunschenswert|would be ideal)\b/;
 
 /** Words a phrase should not start or end with. */
 const EDGE_WORDS = new Set(
-  'a an the and or with for of to in on our your we und oder mit fur von zu im in am an der die das den dem des ein eine einen einem unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo'.split(' '),
+  'a an the and or with for of to in on our your we us uns dass also auch aussi tambien ademas außerdem ausserdem und oder mit fur von zu im in am an der die das den dem des ein eine einen einem unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo'.split(' '),
 );
 
 // Apostrophes read as spaces ("we'd like" as "we d like", "j'aimerais" as "j aimerais"); one character for one, so indexes still fit the sentence.
@@ -95,7 +95,7 @@ function tidy(phrase: string, minWords: number): string | null {
   while (kept.length > 1 && count() > MAX_WORDS) kept.pop();
   while (kept.length > 0 && edge(kept[kept.length - 1]!)) kept.pop();
   // A parenthesis cut open by the word limit is closed or dropped.
-  let text = kept.join(' ').replace(/[.!?]+$/, '');
+  let text = kept.join(' ').replace(/\s*[.!?]+$/, '');
   // A parenthesis opened in an earlier fragment leaves only its close here.
   if (!text.includes('(')) text = text.replace(/\)/g, '');
   if ((text.match(/\(/g) ?? []).length > (text.match(/\)/g) ?? []).length) text = text.replace(/\s*\([^)]*$/, '');
@@ -106,6 +106,9 @@ function tidy(phrase: string, minWords: number): string | null {
 
 /** The sender saying it does not know (what it needs, what it costs): what follows is no need. */
 const UNSURE = /\b(?:not sure|don.?t know|do not know|wei(?:ss|ß) nicht|wissen nicht|nicht genau|ne sais pas|ne savons pas|no se|no sabemos|no tengo claro|no estoy seguro)\b/;
+
+/** German puts the need between "wäre" and its praise: "Außerdem wäre eine Unterschrift auf dem Tablet sinnvoll". */
+const WOULD_BE_GOOD = /\bware (.{3,80}?) (?:sinnvoll|ideal|toll|schon|super|gut|hilfreich|praktisch|wunschenswert)\b/;
 
 /** Pronouns that only point back at something said before. */
 const REFERS_BACK = /^(?:this|that|it|these|those|dies|dieses|es|ca|cela|ceci|esto|eso|ello)\b/;
@@ -122,6 +125,11 @@ function needOf(sentence: string): { text: string; subject: boolean } | null {
     // "We'd like this done before March": a pronoun points back at a need, it names none.
     if (REFERS_BACK.test(accentFree(rest))) return null;
     if (rest.length > 0) return { text: rest, subject: false };
+  }
+  const framed = WOULD_BE_GOOD.exec(plain);
+  if (framed) {
+    const start = framed.index + framed[0].indexOf(framed[1]!);
+    return { text: sentence.slice(start, start + framed[1]!.length), subject: true };
   }
   const after = NEED_AFTER.exec(plain);
   return after ? { text: sentence.slice(0, after.index), subject: true } : null;

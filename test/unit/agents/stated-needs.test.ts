@@ -141,4 +141,24 @@ describe('statedNeeds', () => {
     assert.deepEqual(statedNeeds("We'd like this done before the summer if at all possible."), []);
     assert.deepEqual(statedNeeds('Wir möchten es bis Ostern fertig haben.'), []);
   });
+
+  it('reads what a lead asks it to build, its goal, what it lacks and what "wäre … sinnvoll"', () => {
+    assert.ok(statedNeeds('Hi, can you build a portal for our franchisees to order stock?').includes('Portal for franchisees to order stock'));
+    assert.ok(statedNeeds('The goal is to replace the weekly email orders.').includes('Replace the weekly email orders'));
+    assert.ok(statedNeeds("L'objectif est de centraliser les cotisations.").includes('Centraliser les cotisations'));
+    assert.ok(statedNeeds('El objetivo es que los socios reserven desde el móvil.').includes('Socios reserven desde el móvil'));
+    assert.ok(statedNeeds('Hace falta también un panel para el club.').includes('Panel para el club'));
+    assert.ok(statedNeeds('Außerdem wäre eine Unterschrift des Kunden auf dem Tablet sinnvoll.').includes('Unterschrift des Kunden auf dem Tablet'));
+  });
+
+  it('names an outdated, crashing or overview-less system as a problem', () => {
+    assert.deepEqual(
+      readStatedNeeds('Our current booking system is outdated and crashes every weekend.').map((need) => [need.kind, need.phrase]),
+      [
+        ['problem', 'Current booking system is outdated'],
+        ['problem', 'Crashes every weekend'],
+      ],
+    );
+    assert.ok(statedNeeds('Wir haben keinen Überblick über freie Fahrzeuge.').some((need) => /keinen Überblick/.test(need)));
+  });
 });
