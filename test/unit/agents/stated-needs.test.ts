@@ -161,4 +161,14 @@ describe('statedNeeds', () => {
     );
     assert.ok(statedNeeds('Wir haben keinen Überblick über freie Fahrzeuge.').some((need) => /keinen Überblick/.test(need)));
   });
+
+  it('reads what the lead\'s own customers ask for as a need, and losing track or a whiteboard as a problem', () => {
+    assert.ok(statedNeeds('Unsere Mieter fragen nach einer App für Schadensmeldungen.').includes('App für Schadensmeldungen'));
+    assert.ok(statedNeeds('Nuestros clientes nos piden un portal de seguimiento.').includes('Portal de seguimiento'));
+    assert.deepEqual(
+      readStatedNeeds('Le planning des moniteurs se fait encore sur un tableau blanc.').map((need) => need.kind),
+      ['problem'],
+    );
+    assert.ok(statedNeeds('Our dispatchers lose track of returns.').includes('Dispatchers lose track of returns'));
+  });
 });
