@@ -171,13 +171,39 @@ const wordCount = (text: string) => wordsOf(normalizeText(text)).length;
 /**
  * A fragment too long for one phrase: its long parentheses go ("(un software propio con base de
  * datos SQL Server)" says less than what precedes it), then it is cut at the start of its clauses,
- * so that "…form on our website that gathers the facts" keeps both halves instead of losing the end.
+ * so that "…form on our website that gathers the facts" keeps both halves instead of losing the end,
+ * and what is still too long is halved before a "with" or "for".
  */
 function pieces(fragment: string): string[] {
   if (wordCount(fragment) <= MAX_WORDS) return [fragment];
   const shorter = fragment.replace(/\s*\(([^()]*)\)/g, (whole, inner: string) => (wordCount(inner) > 3 ? '' : whole)).trim();
   if (wordCount(shorter) <= MAX_WORDS) return [shorter];
-  return shorter.split(CLAUSE_START).map((piece) => piece.trim()).filter((piece) => piece !== '');
+  return shorter
+    .split(CLAUSE_START)
+    .map((piece) => piece.trim())
+    .filter((piece) => piece !== '')
+    .flatMap(halves);
+}
+
+/** Where a long phrase may be halved when it has no clause to cut at: before what it is with or for. */
+const ADDITION = /\s+(?=(?:with|for|mit|fur|für|avec|pour|con|para)\s)/giu;
+
+/** Words that say something: not the little words a phrase never starts or ends with. */
+const contentWords = (text: string) => text.split(/\s+/).filter((word) => /\p{L}/u.test(word) && !EDGE_WORDS.has(accentFree(word).trim())).length;
+
+/** A piece still too long, halved before its "with / for" nearest the middle, if each half keeps two words that say something; else whole. */
+function halves(piece: string): string[] {
+  const words = wordCount(piece);
+  // Dropping its little words makes most pieces fit; only one that would still lose words is halved.
+  if (words <= MAX_WORDS || contentWords(piece) < MAX_WORDS) return [piece];
+  let best: { at: number; balance: number } | null = null;
+  for (const match of piece.matchAll(ADDITION)) {
+    const before = wordCount(piece.slice(0, match.index));
+    if (contentWords(piece.slice(0, match.index)) < 2 || contentWords(piece.slice(match.index)) < 2) continue;
+    const balance = Math.abs(words / 2 - before);
+    if (!best || balance < best.balance) best = { at: match.index, balance };
+  }
+  return best ? [piece.slice(0, best.at).trim(), piece.slice(best.at).trim()] : [piece];
 }
 
 export type StatedNeedKind = 'need' | 'problem';

@@ -171,4 +171,12 @@ describe('statedNeeds', () => {
     );
     assert.ok(statedNeeds('Our dispatchers lose track of returns.').includes('Dispatchers lose track of returns'));
   });
+
+  it('halves a phrase that would still lose words before its "with" or "for", never leaving a half with less than two words that say something', () => {
+    const needs = statedNeeds('- Anbindung der Kassen in allen Filialen an die Buchhaltung mit täglichem Abgleich der Umsätze pro Standort');
+    assert.ok(needs.some((need) => /^Anbindung der Kassen/.test(need)), needs.join(' | '));
+    assert.ok(needs.some((need) => /Abgleich der Umsätze pro Standort/.test(need)), needs.join(' | '));
+    // Little words dropped make this one fit: it stays whole.
+    assert.deepEqual(statedNeeds('- synchronised automatically with our booking engine (Mews)'), ['Synchronised automatically with booking engine (Mews)']);
+  });
 });
