@@ -69,8 +69,22 @@ function fragments(item: string): string[] {
   parts.push(current);
   return parts
     .flatMap((part) => part.split(/(?<=[.!?])\s+/))
-    .flatMap((part) => part.split(/\s+(?:and|und|sowie|et|y|e)\s+/i))
+    .flatMap((part) => outsideParentheses(part, /\s+(?:and|und|sowie|et|y|e)\s+/gi))
     .map((part) => part.trim());
+}
+
+/** Splits at the separator only where it stands outside parentheses: "(for customers and tickets)" stays one. */
+function outsideParentheses(text: string, separator: RegExp): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (const match of text.matchAll(separator)) {
+    const before = text.slice(0, match.index);
+    if ((before.match(/\(/g) ?? []).length > (before.match(/\)/g) ?? []).length) continue;
+    parts.push(text.slice(start, match.index));
+    start = match.index + match[0].length;
+  }
+  parts.push(text.slice(start));
+  return parts;
 }
 
 /** Possessives say nothing about the need ("log their hours" is "log hours"); dropped inside a phrase. */

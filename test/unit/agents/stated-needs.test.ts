@@ -179,4 +179,8 @@ describe('statedNeeds', () => {
     // Little words dropped make this one fit: it stays whole.
     assert.deepEqual(statedNeeds('- synchronised automatically with our booking engine (Mews)'), ['Synchronised automatically with booking engine (Mews)']);
   });
+
+  it('does not split at "and" inside parentheses', () => {
+    assert.deepEqual(statedNeeds('- Sync with Pipedrive (deals and contacts) so that a won deal opens a project'), ['Sync with Pipedrive (deals and contacts)', 'Won deal opens a project']);
+  });
 });
