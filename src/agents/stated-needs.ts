@@ -19,7 +19,7 @@ const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-h][.)]|[A-H]\)|[-•*–·▪●])\s+(.
 
 /** Verbs that introduce what the sender wants, in the four languages (normalised, accent-free). */
 const NEED_VERB =
-  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente|asking for|ask us for|fragen nach|wunschen sich|nous demandent|nos piden|can you build|could you build|can you develop|could you develop|can you create|the goal is to|the aim is to|ziel ist|l objectif est de|l objectif est|notre objectif est|il faut|el objetivo es|nuestro objetivo es|hace falta|podriais desarrollar|podrian desarrollar|pueden desarrollar|podeis desarrollar|we re after|we are after|we would need|we d need|we re looking for|brauchten|benotigten|hatten gerne?|wurden gerne|il nous faudrait|il nous faut|nous aurions besoin d|on voudrait|on aimerait|nous voudrions|nous souhaiterions|je souhaiterais|j aimerais|nos interesaria|necesitariamos|querriamos|nos haria falta|nos hace falta|me gustaria|necesito|should be able to|must be able to|need to be able to|should|must|sollen|soll|mussen|muss|doivent pouvoir|doit pouvoir|doivent|doit|devra|devront|deben poder|debe poder|deben|debe|debera|deberan)\b/g;
+  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente|moglich sein|uns ist wichtig|ist uns wichtig|wichtig ist uns|wichtig fur uns|ware (?:schon|toll|gut|super|ideal) wenn|it would be (?:great|nice|good|ideal) if|would be (?:great|nice|good|ideal) if|important for us|important to us|nice to have|must have|en option|optional|opcional|zusatzlich|important pour nous|l essentiel est|(?:ce )?serait (?:bien|ideal|utile) (?:que|si|d avoir)|es clave|importante para nosotros|seria (?:interesante|genial|bueno|ideal) (?:que|tener|poder)|estaria bien (?:que|tener|poder)|asking for|ask us for|fragen nach|wunschen sich|nous demandent|nos piden|can you build|could you build|can you develop|could you develop|can you create|the goal is to|the aim is to|ziel ist|l objectif est de|l objectif est|notre objectif est|il faut|el objetivo es|nuestro objetivo es|hace falta|podriais desarrollar|podrian desarrollar|pueden desarrollar|podeis desarrollar|we re after|we are after|we would need|we d need|we re looking for|brauchten|benotigten|hatten gerne?|wurden gerne|il nous faudrait|il nous faut|nous aurions besoin d|on voudrait|on aimerait|nous voudrions|nous souhaiterions|je souhaiterais|j aimerais|nos interesaria|necesitariamos|querriamos|nos haria falta|nos hace falta|me gustaria|necesito|should be able to|must be able to|need to be able to|should|must|sollen|soll|mussen|muss|doivent pouvoir|doit pouvoir|doivent|doit|devra|devront|deben poder|debe poder|deben|debe|debera|deberan)\b/g;
 
 /**
  * A problem the sender names, whose object follows: "keeps failing on bundles", "Probleme mit
@@ -124,6 +124,12 @@ const UNSURE = /\b(?:not sure|don.?t know|do not know|wei(?:ss|ß) nicht|wissen 
 /** German puts the need between "wäre" and its praise: "Außerdem wäre eine Unterschrift auf dem Tablet sinnvoll". */
 const WOULD_BE_GOOD = /\bware (.{3,80}?) (?:sinnvoll|ideal|toll|schon|super|gut|hilfreich|praktisch|wunschenswert)\b/;
 
+/** Need verbs that weigh what follows rather than ask for it. */
+const WEIGHS = /wichtig|important|essentiel|clave|nice to have|must have|option|opcional|zusatzlich/;
+
+/** A question the sender asks ("wo liegen die Daten?"): no need. */
+const QUESTION = /^(?:wo|wie|was|wann|warum|where|how|what|when|why|ou|comment|quel|quelle|quand|pourquoi|donde|como|que|cuando|por que|cual)\b.*\?$/;
+
 /** Pronouns that only point back at something said before. */
 const REFERS_BACK = /^(?:this|that|it|these|those|dies|dieses|es|ca|cela|ceci|esto|eso|ello)\b/;
 
@@ -138,7 +144,8 @@ function needOf(sentence: string): { text: string; subject: boolean } | null {
     const rest = sentence.slice(last.index + last[0].length).trim();
     // "We'd like this done before March": a pronoun points back at a need, it names none.
     if (REFERS_BACK.test(accentFree(rest))) return null;
-    if (rest.length > 0) return { text: rest, subject: false };
+    // What is called important may be one word ("Wichtig ist uns der Datenschutz").
+    if (rest.length > 0) return { text: rest, subject: WEIGHS.test(last[0]) };
   }
   const framed = WOULD_BE_GOOD.exec(plain);
   if (framed) {
@@ -273,7 +280,7 @@ export function readStatedNeeds(message: string): StatedNeed[] {
     // A phrase from a list, or from an enumeration in prose, may be one word ("refunds"); otherwise two.
     const minWords = source.listed || parts.length >= 3 ? 1 : 2;
     for (const fragment of parts) {
-      if (FORBIDDEN.test(fragment) || UNSURE.test(accentFree(fragment))) continue;
+      if (FORBIDDEN.test(fragment) || UNSURE.test(accentFree(fragment)) || QUESTION.test(accentFree(fragment.trim()))) continue;
       const split = pieces(fragment);
       for (const piece of split) {
         const phrase = tidy(piece, minWords);

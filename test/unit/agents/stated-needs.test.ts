@@ -183,4 +183,13 @@ describe('statedNeeds', () => {
   it('does not split at "and" inside parentheses', () => {
     assert.deepEqual(statedNeeds('- Sync with Pipedrive (deals and contacts) so that a won deal opens a project'), ['Sync with Pipedrive (deals and contacts)', 'Won deal opens a project']);
   });
+
+  it('reads what is called important, possible, optional or nice, and skips the questions a sentence asks', () => {
+    assert.deepEqual(statedNeeds('Es soll möglich sein, Termine auch über WhatsApp zu vereinbaren.'), ['Termine auch über WhatsApp zu vereinbaren']);
+    assert.deepEqual(statedNeeds('Wichtig ist uns die Barrierefreiheit – wie setzen Sie das um?'), ['Barrierefreiheit']);
+    assert.deepEqual(statedNeeds('Important for us: GDPR compliance. Nice to have: a dark mode.'), ['GDPR compliance', 'Dark mode']);
+    assert.ok(statedNeeds('It would be great if drivers could scan delivery notes.').includes('Drivers could scan delivery notes'));
+    assert.ok(statedNeeds("Pour nous, l'essentiel est la traçabilité des lots.").includes('Traçabilité des lots'));
+    assert.ok(statedNeeds('Sería interesante que los técnicos puedan firmar en la tablet.').includes('Técnicos puedan firmar en la tablet'));
+  });
 });
