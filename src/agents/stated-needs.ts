@@ -17,9 +17,38 @@ const MAX_NEEDS = 16;
 // A capital letter with a full stop is an initial ("B. Kowalski" signs the message), not an item: "A)" or "a." is.
 const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-h][.)]|[A-H]\)|[-•*–·▪●])\s+(.+)$/;
 
-/** Verbs that introduce what the sender wants, in the four languages (normalised, accent-free). */
-const NEED_VERB =
-  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente|moglich sein|uns ist wichtig|ist uns wichtig|wichtig ist uns|wichtig fur uns|ware (?:schon|toll|gut|super|ideal) wenn|it would be (?:great|nice|good|ideal) if|would be (?:great|nice|good|ideal) if|important for us|important to us|nice to have|must have|en option|optional|opcional|zusatzlich|important pour nous|l essentiel est|(?:ce )?serait (?:bien|ideal|utile) (?:que|si|d avoir)|es clave|importante para nosotros|seria (?:interesante|genial|bueno|ideal) (?:que|tener|poder)|estaria bien (?:que|tener|poder)|asking for|ask us for|fragen nach|wunschen sich|nous demandent|nos piden|can you build|could you build|can you develop|could you develop|can you create|the goal is to|the aim is to|ziel ist|l objectif est de|l objectif est|notre objectif est|il faut|el objetivo es|nuestro objetivo es|hace falta|podriais desarrollar|podrian desarrollar|pueden desarrollar|podeis desarrollar|we re after|we are after|we would need|we d need|we re looking for|brauchten|benotigten|hatten gerne?|wurden gerne|il nous faudrait|il nous faut|nous aurions besoin d|on voudrait|on aimerait|nous voudrions|nous souhaiterions|je souhaiterais|j aimerais|nos interesaria|necesitariamos|querriamos|nos haria falta|nos hace falta|me gustaria|necesito|should be able to|must be able to|need to be able to|should|must|sollen|soll|mussen|muss|doivent pouvoir|doit pouvoir|doivent|doit|devra|devront|deben poder|debe poder|deben|debe|debera|deberan)\b/g;
+/**
+ * Words that introduce what the sender wants, in the four languages (normalised, accent-free,
+ * apostrophes as spaces); the need is what follows the last of them in a sentence.
+ */
+const NEED_VERBS = [
+  // Asking for it.
+  'we need', 'we want', 'we would like', 'we d like', 'we are looking for', 'we re looking for', 'we require', 'looking for',
+  'we re after', 'we are after', 'we would need', 'we d need', 'to build', 'to develop', 'to create', 'ideally',
+  'can you build', 'could you build', 'can you develop', 'could you develop', 'can you create', 'asking for', 'ask us for',
+  'brauchen', 'benotigen', 'brauchten', 'benotigten', 'mochten', 'wollen', 'wunschen uns', 'wunschen sich', 'hatten gerne?',
+  'wurden gerne', 'suchen', 'planen', 'zu entwickeln', 'zu bauen', 'idealerweise', 'fragen nach',
+  'besoin d', 'nous aurions besoin d', 'souhaitons', 'nous souhaiterions', 'je souhaiterais', 'voulons', 'nous voudrions',
+  'on voudrait', 'aimerions', 'on aimerait', 'j aimerais', 'recherchons', 'cherchons', 'developper', 'creer', 'idealement',
+  'il faut', 'il nous faut', 'il nous faudrait', 'nous demandent',
+  'necesitamos', 'necesitariamos', 'necesito', 'queremos', 'querriamos', 'buscamos', 'nos gustaria', 'me gustaria',
+  'quisieramos', 'nos interesaria', 'desarrollar', 'crear', 'idealmente', 'hace falta', 'nos hace falta', 'nos haria falta',
+  'nos piden', 'podriais desarrollar', 'podrian desarrollar', 'pueden desarrollar', 'podeis desarrollar',
+  // Its goal.
+  'the goal is to', 'the aim is to', 'ziel ist', 'l objectif est de', 'l objectif est', 'notre objectif est', 'el objetivo es',
+  'nuestro objetivo es',
+  // What should, must or would better be possible.
+  'should be able to', 'must be able to', 'need to be able to', 'should', 'must', 'sollen', 'soll', 'mussen', 'muss',
+  'moglich sein', 'doivent pouvoir', 'doit pouvoir', 'doivent', 'doit', 'devra', 'devront', 'deben poder', 'debe poder',
+  'deben', 'debe', 'debera', 'deberan', 'ware (?:schon|toll|gut|super|ideal) wenn', 'it would be (?:great|nice|good|ideal) if',
+  'would be (?:great|nice|good|ideal) if', '(?:ce )?serait (?:bien|ideal|utile) (?:que|si|d avoir)',
+  'seria (?:interesante|genial|bueno|ideal) (?:que|tener|poder)', 'estaria bien (?:que|tener|poder)',
+  // What it weighs (see WEIGHS): important, optional, nice to have.
+  'uns ist wichtig', 'ist uns wichtig', 'wichtig ist uns', 'wichtig fur uns', 'zusatzlich', 'important for us', 'important to us',
+  'nice to have', 'must have', 'optional', 'important pour nous', 'l essentiel est', 'en option', 'es clave',
+  'importante para nosotros', 'opcional',
+];
+const NEED_VERB = new RegExp(`\\b(?:${NEED_VERBS.join('|')})\\b`, 'g');
 
 /**
  * A problem the sender names, whose object follows: "keeps failing on bundles", "Probleme mit
