@@ -50,7 +50,16 @@ const agencyConfigSchema = z
     }),
     rateCard: z.array(z.strictObject({ id, name: localized, dayRate: money })).min(1, 'expected at least one role'),
     components: z
-      .array(z.strictObject({ id, name: localized, effortDays: range, keywords: keywordsByLanguage }))
+      .array(
+        z.strictObject({
+          id,
+          name: localized,
+          effortDays: range,
+          keywords: keywordsByLanguage,
+          /** What every design with this component commits to (how AI output is checked, say): listed with the design's assumptions. */
+          commitment: localized.optional(),
+        }),
+      )
       .min(1, 'expected at least one component'),
     services: z.strictObject({
       offered: z.array(service).min(1, 'expected at least one service'),

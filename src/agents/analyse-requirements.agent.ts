@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchema } from './agent-support.js';
 import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
-import { statedNeeds } from './stated-needs.js';
-import { readLeadSignals } from './lead-signals.js';
+import { readStatedNeeds, type StatedNeedKind } from './stated-needs.js';
+import { asksForFavours, readLeadSignals } from './lead-signals.js';
 import { matchCatalogue, normalizeText } from './keyword-matcher.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
@@ -110,6 +110,8 @@ const TEXT: Record<AgencyLanguage, {
   detail: (name: string, keywords: string) => string;
   stated: string;
   statedWith: (names: string) => string;
+  problem: string;
+  problemWith: (names: string) => string;
   scope: (names: string) => string;
   scopeTitle: string;
   budget: string;
@@ -122,6 +124,8 @@ const TEXT: Record<AgencyLanguage, {
     detail: (name, keywords) => `${name} wie in der Anfrage beschrieben (${keywords}). Umfang und Details stimmen wir im Workshop ab.`,
     stated: 'Wie in Ihrer Anfrage genannt; die Umsetzung stimmen wir im Workshop ab.',
     statedWith: (names) => `Wie in Ihrer Anfrage genannt; umgesetzt mit: ${names}.`,
+    problem: 'Ein Problem, das Ihre Anfrage nennt; die Lösung ist darauf ausgelegt, es zu beheben.',
+    problemWith: (names) => `Ein Problem, das Ihre Anfrage nennt; wir beheben es mit: ${names}.`,
     scope: (names) => `Die Anfrage nennt noch keine konkreten Funktionen. Wir klären Ziele und Umfang gemeinsam${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Ziele und Umfang klären',
     budget: 'Welches Budget ist für das Projekt vorgesehen?',
@@ -134,6 +138,8 @@ const TEXT: Record<AgencyLanguage, {
     detail: (name, keywords) => `${name} as described in the request (${keywords}). We will confirm scope and details in the workshop.`,
     stated: 'As named in your request; we will agree how to deliver it in the workshop.',
     statedWith: (names) => `As named in your request; delivered with: ${names}.`,
+    problem: 'A problem your request names; the solution is designed to remove it.',
+    problemWith: (names) => `A problem your request names; we remove it with: ${names}.`,
     scope: (names) => `The request does not name concrete features yet. We will clarify goals and scope together${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Clarify goals and scope',
     budget: 'What budget have you set aside for the project?',
@@ -146,6 +152,8 @@ const TEXT: Record<AgencyLanguage, {
     detail: (name, keywords) => `${name}, comme décrit dans la demande (${keywords}). Nous confirmerons le périmètre et les détails lors de l'atelier.`,
     stated: "Comme indiqué dans votre demande ; nous définirons la mise en œuvre lors de l'atelier.",
     statedWith: (names) => `Comme indiqué dans votre demande ; réalisé avec : ${names}.`,
+    problem: 'Un problème que cite votre demande ; la solution est conçue pour le résoudre.',
+    problemWith: (names) => `Un problème que cite votre demande ; nous le résolvons avec : ${names}.`,
     scope: (names) => `La demande ne cite pas encore de fonctionnalités concrètes. Nous clarifierons ensemble les objectifs et le périmètre${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Clarifier les objectifs et le périmètre',
     budget: 'Quel budget avez-vous prévu pour le projet ?',
@@ -158,6 +166,8 @@ const TEXT: Record<AgencyLanguage, {
     detail: (name, keywords) => `${name}, tal como se describe en la solicitud (${keywords}). Confirmaremos el alcance y los detalles en el taller.`,
     stated: 'Tal como lo indica su solicitud; acordaremos cómo realizarlo en el taller.',
     statedWith: (names) => `Tal como lo indica su solicitud; se realiza con: ${names}.`,
+    problem: 'Un problema que menciona su solicitud; la solución está pensada para resolverlo.',
+    problemWith: (names) => `Un problema que menciona su solicitud; lo resolvemos con: ${names}.`,
     scope: (names) => `La solicitud aún no nombra funciones concretas. Aclararemos juntos los objetivos y el alcance${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Aclarar objetivos y alcance',
     budget: '¿Qué presupuesto tienen previsto para el proyecto?',
@@ -188,19 +198,24 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
   // The lead's own stated needs first, each tied to the components it names; then every named
   // component no stated need covers.
   // A message that tries to instruct its reader is echoed only where a phrase names something the
-  // catalogue delivers: whatever else it says stays out of the proposal.
+  // catalogue delivers, or stands in a paragraph of its own away from the attempt and asks nothing
+  // for the sender (no discount, priority, approval, prompt): whatever else it says stays out.
   const manipulative = readLeadSignals(normalized, lead.message).injection;
-  const stated = statedNeeds(lead.message)
-    .map((phrase) => {
-      const components = matchCatalogue(normalizeText(phrase), agency.components, allKeywords).map((match) => match.entry);
-      return { phrase, components };
+  // A need's components are read from the part of the message it was cut from, not from its
+  // shortened phrase alone: "Umzug auf ein neues System (Shopware 6 …)" names the shop.
+  const stated = readStatedNeeds(lead.message)
+    .map((need) => {
+      const components = matchCatalogue(normalizeText(need.context), agency.components, allKeywords).map((match) => match.entry);
+      return { ...need, components };
     })
-    .filter((need) => !manipulative || need.components.length > 0);
+    .filter((need) => !manipulative || need.components.length > 0 || (!need.nearInstruction && !asksForFavours(need.context)));
+  const statedDetail = (kind: StatedNeedKind, names: string) =>
+    kind === 'problem' ? (names ? text.problemWith(names) : text.problem) : names ? text.statedWith(names) : text.stated;
   const coveredByStated = new Set(stated.flatMap((need) => need.components.map((component) => component.id)));
   const drafts = [
     ...stated.map((need) => ({
       title: need.phrase,
-      detail: need.components.length > 0 ? text.statedWith(need.components.map((component) => component.name[language]).join(', ')) : text.stated,
+      detail: statedDetail(need.kind, need.components.map((component) => component.name[language]).join(', ')),
       componentIds: need.components.map((component) => component.id),
       strong: true,
     })),

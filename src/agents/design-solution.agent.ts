@@ -253,10 +253,11 @@ export function designSolutionOffline(input: DesignSolutionInput, agency: Agency
     };
   });
   // A stated budget is a ceiling the lead named: a design well above it is scored down by how far,
-  // so that a lean first phase wins over a design the lead cannot pay for.
+  // so that a lean first phase wins over a design the lead cannot pay for. Not capped: when every
+  // design is far above the budget, the furthest must still score lowest.
   const overrun = (alternative: DesignAlternative) => {
     const branch = branches.find((entry) => entry.alternative === alternative)!;
-    return budget === null ? 0 : Math.min(1, Math.max(0, branch.money / budget.max - 1.25));
+    return budget === null ? 0 : Math.max(0, branch.money / budget.max - 1.25);
   };
   const total = (alternative: DesignAlternative) => 0.45 * alternative.fit + 0.25 * (1 - alternative.risk) + 0.3 * (1 - alternative.cost) - 0.6 * overrun(alternative);
   const ranked = [...branches].sort((a, b) => total(b.alternative) - total(a.alternative));
@@ -270,7 +271,8 @@ export function designSolutionOffline(input: DesignSolutionInput, agency: Agency
     ...(best.overBudget && budget ? [text.overBudget(formatMoney(agency, best.money, language), formatMoney(agency, budget.max, language))] : []),
     ...(best.days > 100 ? [text.large] : []),
   ];
-  const assumptions = [text.scope, budget ? text.budgetAssumed(formatMoney(agency, budget.max, language)) : text.noBudget, text.access];
+  const commitments = best.alternative.componentIds.flatMap((id) => agency.components.find((component) => component.id === id)?.commitment?.[language] ?? []);
+  const assumptions = [text.scope, budget ? text.budgetAssumed(formatMoney(agency, budget.max, language)) : text.noBudget, text.access, ...new Set(commitments)];
   const describe = (branch: (typeof branches)[number]) =>
     `${branch.alternative.id} [${branch.alternative.componentIds.join(', ')}]: fit ${branch.alternative.fit}, risk ${branch.alternative.risk}, cost ${branch.alternative.cost} (about ${Math.round(branch.money)} ${agency.currency}, ${Math.round(branch.days)} days), total ${total(branch.alternative).toFixed(2)}`;
   const why = `${best.alternative.id} scores best (${total(best.alternative).toFixed(2)} against ${total(ranked[1]!.alternative).toFixed(2)} for ${ranked[1]!.alternative.id}): fit ${best.alternative.fit}, risk ${best.alternative.risk}, cost ${best.alternative.cost}${budget ? ` against a budget of ${budget.max} ${agency.currency}` : ' against the typical project size'}.`;

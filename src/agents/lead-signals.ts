@@ -170,8 +170,32 @@ function isGibberish(words: readonly string[]): boolean {
  * The message without the sentences addressed to an automated reader: what is left is what the
  * sender actually asks of the agency (often nothing, when the whole message is an attempt).
  */
+/** Whether a text addresses an automated reader: a phrase of the injection list or system-message markup. */
+export function instructsReader(text: string): boolean {
+  return hasKeyword(normalizeText(text), INJECTION) || INJECTION_MARKUP.test(text);
+}
+
+/**
+ * Words of what a manipulative message asks for itself (a discount, something free, a priority, an
+ * approval, the prompt, words in the answer): a phrase with one is never named back to it.
+ */
+const FAVOURS = [
+  'discount', 'rebate', 'free of charge', 'for free', 'priority', 'approve', 'approved', 'approval', 'prompt', 'instruction',
+  'instructions', 'answer', 'password', 'existing customer',
+  'rabatt', 'nachlass', 'kostenlos', 'gratis', 'prioritat', 'genehmigt', 'genehmigen', 'freigabe', 'freigeben', 'anweisung',
+  'anweisungen', 'antwort', 'passwort', 'bestandskunde',
+  'remise', 'reduction', 'gratuit', 'gratuite', 'priorite', 'valider', 'validation', 'consigne', 'consignes', 'reponse',
+  'mot de passe', 'client fidele',
+  'descuento', 'rebaja', 'gratuito', 'prioridad', 'aprobar', 'aprobado', 'aprobacion', 'instruccion', 'instrucciones',
+  'respuesta', 'contrasena', 'cliente habitual',
+];
+
+export function asksForFavours(text: string): boolean {
+  return hasKeyword(normalizeText(text), FAVOURS);
+}
+
 export function withoutInstructions(raw: string): string {
-  const instructs = (sentence: string) => hasKeyword(normalizeText(sentence), INJECTION) || INJECTION_MARKUP.test(sentence);
+  const instructs = instructsReader;
   // Line by line, so lists keep their shape; within a line, sentence by sentence.
   return raw
     .split(/\r?\n/)

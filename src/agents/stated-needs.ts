@@ -1,32 +1,79 @@
 import { normalizeText, wordsOf } from './keyword-matcher.js';
-import { withoutInstructions } from './lead-signals.js';
+import { instructsReader, withoutInstructions } from './lead-signals.js';
 
 /**
- * The needs a lead states in its own words: the items of its lists ("1.", "a)", "-", "•") and,
- * when there is no list, the objects of its "we need / wir möchten / nous souhaitons / queremos"
- * sentences; each cut into short phrases. A proposal that names them back shows the lead it was
- * read. Only safe text survives: no sentence that instructs the reader, no link, e-mail address,
- * amount or percentage, and no phrase long enough to copy the message (seven words at most).
+ * The needs a lead states in its own words: the items of its lists ("1.", "a)", "-", "•"), the
+ * items of an enumeration after a colon in prose ("the idea: listings, search, messaging"), the
+ * objects of its "we need / wir möchten / nous souhaitons / queremos" sentences, and the problems
+ * it names ("keeps failing on bundles", "we write quotes by hand"); each cut into short phrases. A
+ * proposal that names them back shows the lead it was read. Only safe text survives: no sentence
+ * that instructs the reader, no link, e-mail address, amount or percentage, and no phrase long
+ * enough to copy the message (seven words at most).
  */
 
 const MAX_WORDS = 7;
-const MAX_NEEDS = 12;
+const MAX_NEEDS = 16;
 
-const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-hA-H][.)]|[-•*–·▪●])\s+(.+)$/;
+// A capital letter with a full stop is an initial ("B. Kowalski" signs the message), not an item: "A)" or "a." is.
+const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-h][.)]|[A-H]\)|[-•*–·▪●])\s+(.+)$/;
 
-/** Verbs that introduce what the sender wants, in the four languages (normalised, accent-free). */
-const NEED_VERB =
-  /\b(?:we need|we want|we would like|we d like|we are looking for|we require|looking for|to build|to develop|to create|ideally|brauchen|benotigen|mochten|wollen|wunschen uns|suchen|planen|zu entwickeln|zu bauen|idealerweise|besoin d|souhaitons|voulons|aimerions|recherchons|cherchons|developper|creer|idealement|necesitamos|queremos|buscamos|nos gustaria|quisieramos|desarrollar|crear|idealmente)\b/g;
+/**
+ * Words that introduce what the sender wants, in the four languages (normalised, accent-free,
+ * apostrophes as spaces); the need is what follows the last of them in a sentence.
+ */
+const NEED_VERBS = [
+  // Asking for it.
+  'we need', 'we want', 'we would like', 'we d like', 'we are looking for', 'we re looking for', 'we require', 'looking for',
+  'we re after', 'we are after', 'we would need', 'we d need', 'to build', 'to develop', 'to create', 'ideally',
+  'can you build', 'could you build', 'can you develop', 'could you develop', 'can you create', 'asking for', 'ask us for',
+  'brauchen', 'benotigen', 'brauchten', 'benotigten', 'mochten', 'wollen', 'wunschen uns', 'wunschen sich', 'hatten gerne?',
+  'wurden gerne', 'suchen', 'planen', 'zu entwickeln', 'zu bauen', 'idealerweise', 'fragen nach',
+  'besoin d', 'nous aurions besoin d', 'souhaitons', 'nous souhaiterions', 'je souhaiterais', 'voulons', 'nous voudrions',
+  'on voudrait', 'aimerions', 'on aimerait', 'j aimerais', 'recherchons', 'cherchons', 'developper', 'creer', 'idealement',
+  'il faut', 'il nous faut', 'il nous faudrait', 'nous demandent',
+  'necesitamos', 'necesitariamos', 'necesito', 'queremos', 'querriamos', 'buscamos', 'nos gustaria', 'me gustaria',
+  'quisieramos', 'nos interesaria', 'desarrollar', 'crear', 'idealmente', 'hace falta', 'nos hace falta', 'nos haria falta',
+  'nos piden', 'podriais desarrollar', 'podrian desarrollar', 'pueden desarrollar', 'podeis desarrollar',
+  // Its goal.
+  'the goal is to', 'the aim is to', 'ziel ist', 'l objectif est de', 'l objectif est', 'notre objectif est', 'el objetivo es',
+  'nuestro objetivo es',
+  // What should, must or would better be possible.
+  'should be able to', 'must be able to', 'need to be able to', 'should', 'must', 'sollen', 'soll', 'mussen', 'muss',
+  'moglich sein', 'doivent pouvoir', 'doit pouvoir', 'doivent', 'doit', 'devra', 'devront', 'deben poder', 'debe poder',
+  'deben', 'debe', 'debera', 'deberan', 'ware (?:schon|toll|gut|super|ideal) wenn', 'it would be (?:great|nice|good|ideal) if',
+  'would be (?:great|nice|good|ideal) if', '(?:ce )?serait (?:bien|ideal|utile) (?:que|si|d avoir)',
+  'seria (?:interesante|genial|bueno|ideal) (?:que|tener|poder)', 'estaria bien (?:que|tener|poder)',
+  // What it weighs (see WEIGHS): important, optional, nice to have.
+  'uns ist wichtig', 'ist uns wichtig', 'wichtig ist uns', 'wichtig fur uns', 'zusatzlich', 'important for us', 'important to us',
+  'nice to have', 'must have', 'optional', 'important pour nous', 'l essentiel est', 'en option', 'es clave',
+  'importante para nosotros', 'opcional',
+];
+const NEED_VERB = new RegExp(`\\b(?:${NEED_VERBS.join('|')})\\b`, 'g');
+
+/**
+ * A problem the sender names, whose object follows: "keeps failing on bundles", "Probleme mit
+ * Doppelbuchungen". The phrase starts at the marker, so the problem is named with its object.
+ */
+const PROBLEM_BEFORE_OBJECT =
+  /\b(?:keeps? failing on|fails on|failing on|breaks on|keeps? breaking|struggl(?:e|es|ing) with|problems? with|issues? with|probleme mit|probleme bei|schwierigkeiten mit|scheitert an|problemes? avec|problemes? de|difficultes avec|plante sur|problemas? con|problemas? de|dificultades con|falla con|falla en|fallos en|errores en)\b/;
+
+/**
+ * A problem named after what it concerns: "we write the quotes by hand", "der Shop ist zu langsam",
+ * "des fichiers Excel qui deviennent ingérables". The clause that holds it is the phrase.
+ */
+const PROBLEM_AFTER_SUBJECT =
+  /\b(?:by hand|manually|on paper|lose track|losing track|lost track|whiteboard|still done|verlieren den uberblick|noch immer|tableau blanc|se fait encore|perdons le fil|se nos escapan|se escapan|pizarra|todavia se hace|outdated|crashes|keeps crashing|no overview|double[ -]?book(?:s|ed|ing|ings)?|veraltet|absturzt|sturzt (?:\w+ )?ab|keinen uberblick|doppelbuchungen|obsolete|plante|aucune visibilite|doubles? reservations?|obsoleto|se cuelga|no tenemos visibilidad|reservas duplicadas|paper forms|re[ -]?enter(?:ed|s)?|re[ -]?type[sd]?|takes up|taking up|ties up|tie up|tying up|auf papier|auf zetteln|per zettel|abgetippt|abtippen|sur papier|ressaisie?s?|en papel|a papel|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso)\b/;
 
 /** Words that make the subject before them the need: "confidentiality is critical". */
-const NEED_AFTER = /\b(?:is critical|is essential|is important|ist wichtig|ist entscheidend|est essentiel|est critique|est importante?|es critica|es esencial|es importante)\b/;
+const NEED_AFTER = /\b(?:is critical|is essential|is important|is a must|ist wichtig|ist entscheidend|ist unverzichtbar|ist ein muss|est essentiel(?:le)?|est critique|est importante?|est indispensable|es critica|es esencial|es importante|es imprescindible|would be nice|would be great|would be a plus|ware schon|ware toll|ware super|ware gut|serait bien|serait un plus|serait ideal|seria genial|seria ideal|estaria bien|ware ideal|ware wunschenswert|would be ideal)\b/;
 
 /** Words a phrase should not start or end with. */
 const EDGE_WORDS = new Set(
-  'a an the and or with for of to in on our your we und oder mit fur von zu im in am an der die das den dem des ein eine einen einem unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros'.split(' '),
+  'a an the and or with for of to in on our your we us uns dass also auch aussi tambien ademas außerdem ausserdem und oder mit fur von zu im in am an der die das den dem des ein eine einen einem einer eines unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo'.split(' '),
 );
 
-const accentFree = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+// Apostrophes read as spaces ("we'd like" as "we d like", "j'aimerais" as "j aimerais"); one character for one, so indexes still fit the sentence.
+const accentFree = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/['’`]/g, ' ').toLowerCase();
 
 const FORBIDDEN = /https?:\/\/|www\.|@|\d+\s*%|[€$£]|\b\d[\d.,]*\s*(?:k|eur|euro|euros|usd|chf|gbp|tsd|mil)\b/i;
 
@@ -51,8 +98,22 @@ function fragments(item: string): string[] {
   parts.push(current);
   return parts
     .flatMap((part) => part.split(/(?<=[.!?])\s+/))
-    .flatMap((part) => part.split(/\s+(?:and|und|sowie|et|y|e)\s+/i))
+    .flatMap((part) => outsideParentheses(part, /\s+(?:and|und|sowie|et|y|e)\s+/gi))
     .map((part) => part.trim());
+}
+
+/** Splits at the separator only where it stands outside parentheses: "(for customers and tickets)" stays one. */
+function outsideParentheses(text: string, separator: RegExp): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (const match of text.matchAll(separator)) {
+    const before = text.slice(0, match.index);
+    if ((before.match(/\(/g) ?? []).length > (before.match(/\)/g) ?? []).length) continue;
+    parts.push(text.slice(start, match.index));
+    start = match.index + match[0].length;
+  }
+  parts.push(text.slice(start));
+  return parts;
 }
 
 /** Possessives say nothing about the need ("log their hours" is "log hours"); dropped inside a phrase. */
@@ -77,54 +138,191 @@ function tidy(phrase: string, minWords: number): string | null {
   while (kept.length > 1 && count() > MAX_WORDS) kept.pop();
   while (kept.length > 0 && edge(kept[kept.length - 1]!)) kept.pop();
   // A parenthesis cut open by the word limit is closed or dropped.
-  let text = kept.join(' ').replace(/[.!?]+$/, '');
+  let text = kept.join(' ').replace(/\s*[.!?]+$/, '');
+  // A parenthesis opened in an earlier fragment leaves only its close here.
+  if (!text.includes('(')) text = text.replace(/\)/g, '');
   if ((text.match(/\(/g) ?? []).length > (text.match(/\)/g) ?? []).length) text = text.replace(/\s*\([^)]*$/, '');
   if (text.replace(/[^\p{L}]/gu, '').length < 3 || text.split(' ').length < minWords) return null;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 
+/** The sender saying it does not know (what it needs, what it costs): what follows is no need. */
+const UNSURE = /\b(?:not sure|don.?t know|do not know|wei(?:ss|ß) nicht|wissen nicht|nicht genau|ne sais pas|ne savons pas|no se|no sabemos|no tengo claro|no estoy seguro)\b/;
+
+/** German puts the need between "wäre" and its praise: "Außerdem wäre eine Unterschrift auf dem Tablet sinnvoll". */
+const WOULD_BE_GOOD = /\bware (.{3,80}?) (?:sinnvoll|ideal|toll|schon|super|gut|hilfreich|praktisch|wunschenswert)\b/;
+
+/** Need verbs that weigh what follows rather than ask for it. */
+const WEIGHS = /wichtig|important|essentiel|clave|nice to have|must have|option|opcional|zusatzlich/;
+
+/** A question the sender asks ("wo liegen die Daten?"): no need. */
+const QUESTION = /^(?:wo|wie|was|wann|warum|where|how|what|when|why|ou|comment|quel|quelle|quand|pourquoi|donde|como|que|cuando|por que|cual)\b.*\?$/;
+
+/** Pronouns that only point back at something said before. */
+const REFERS_BACK = /^(?:this|that|it|these|those|dies|dieses|es|ca|cela|ceci|esto|eso|ello)\b/;
+
 /** The sentence's need: what follows its last need verb, or the subject of "… is critical". */
 function needOf(sentence: string): { text: string; subject: boolean } | null {
   const plain = accentFree(sentence);
   const verbs = [...plain.matchAll(NEED_VERB)];
   const last = verbs[verbs.length - 1];
+  // "No sé qué necesitamos exactamente": an admitted uncertainty, not a need.
+  if (last && UNSURE.test(plain.slice(0, last.index))) return null;
   if (last) {
     const rest = sentence.slice(last.index + last[0].length).trim();
-    if (rest.length > 0) return { text: rest, subject: false };
+    // "We'd like this done before March": a pronoun points back at a need, it names none.
+    if (REFERS_BACK.test(accentFree(rest))) return null;
+    // What is called important may be one word ("Wichtig ist uns der Datenschutz").
+    if (rest.length > 0) return { text: rest, subject: WEIGHS.test(last[0]) };
+  }
+  const framed = WOULD_BE_GOOD.exec(plain);
+  if (framed) {
+    const start = framed.index + framed[0].indexOf(framed[1]!);
+    return { text: sentence.slice(start, start + framed[1]!.length), subject: true };
   }
   const after = NEED_AFTER.exec(plain);
   return after ? { text: sentence.slice(0, after.index), subject: true } : null;
 }
 
-export function statedNeeds(message: string): string[] {
-  const safe = withoutInstructions(message);
-  const sources: { text: string; listed: boolean }[] = [];
-  for (const line of safe.split(/\r?\n/)) {
-    const item = LIST_ITEM.exec(line)?.[1];
-    if (item) {
-      sources.push({ text: item, listed: true });
-      continue;
-    }
-    // Prose: the sentences that say what is wanted.
-    for (const sentence of line.split(/(?<=[.!?])\s+/)) {
-      const need = needOf(sentence);
-      if (need) sources.push({ text: need.text, listed: need.subject });
+/** What only announces a list ("we need the following:", "drei Dinge:"): no need of its own. */
+const ANNOUNCES_LIST = /\b(?:things|points|features|functions|following|folgendes|folgende|dinge|punkte|funktionen|suivantes?|choses|fonctionnalites|siguientes?|cosas|puntos|funciones)$/;
+
+/** The sentence before and after its first colon (outside parentheses), when what follows is an enumeration of three or more items. */
+function enumerationOf(sentence: string): { lead: string; items: string } | null {
+  let depth = 0;
+  for (let index = 0; index < sentence.length; index += 1) {
+    const char = sentence[index]!;
+    if (char === '(') depth += 1;
+    if (char === ')') depth = Math.max(0, depth - 1);
+    // "10:30" and "https://" are no colons that introduce anything: one must be followed by a space.
+    if (depth === 0 && char === ':' && /\s/.test(sentence[index + 1] ?? '')) {
+      const rest = sentence.slice(index + 1).trim();
+      return fragments(rest).filter((part) => /\p{L}{2}/u.test(part)).length >= 3 ? { lead: sentence.slice(0, index), items: rest } : null;
     }
   }
-  const needs: string[] = [];
+  return null;
+}
+
+/** The problems a sentence names: from a marker with its object onwards, else the clauses that hold a marker. */
+function problemsOf(sentence: string): string[] {
+  const plain = accentFree(sentence);
+  const before = PROBLEM_BEFORE_OBJECT.exec(plain);
+  if (before) return fragments(sentence.slice(before.index));
+  return fragments(sentence).filter((part) => PROBLEM_AFTER_SUBJECT.test(accentFree(part)));
+}
+
+/** Words that open a clause of their own: a phrase too long to keep whole is cut before them. */
+const CLAUSE_START =
+  /(?<!\b(?:for|in|on|at|by|to|of|from|with|fur|für|mit|von|an|auf|pour|avec|de|dans|par|sur|para|con|en|por|lo|ce))\s+(?=(?:that|which|where|without|so that|ohne|damit|sodass|wo|qui|que|où|sans|afin de|pour que|donde|sin|para que)\s)/giu;
+
+const wordCount = (text: string) => wordsOf(normalizeText(text)).length;
+
+/**
+ * A fragment too long for one phrase: its long parentheses go ("(un software propio con base de
+ * datos SQL Server)" says less than what precedes it), then it is cut at the start of its clauses,
+ * so that "…form on our website that gathers the facts" keeps both halves instead of losing the end,
+ * and what is still too long is halved before a "with" or "for".
+ */
+function pieces(fragment: string): string[] {
+  if (wordCount(fragment) <= MAX_WORDS) return [fragment];
+  const shorter = fragment.replace(/\s*\(([^()]*)\)/g, (whole, inner: string) => (wordCount(inner) > 3 ? '' : whole)).trim();
+  if (wordCount(shorter) <= MAX_WORDS) return [shorter];
+  return shorter
+    .split(CLAUSE_START)
+    .map((piece) => piece.trim())
+    .filter((piece) => piece !== '')
+    .flatMap(halves);
+}
+
+/** Where a long phrase may be halved when it has no clause to cut at: before what it is with or for. */
+const ADDITION = /\s+(?=(?:with|for|mit|fur|für|avec|pour|con|para)\s)/giu;
+
+/** Words that say something: not the little words a phrase never starts or ends with. */
+const contentWords = (text: string) => text.split(/\s+/).filter((word) => /\p{L}/u.test(word) && !EDGE_WORDS.has(accentFree(word).trim())).length;
+
+/** A piece still too long, halved before its "with / for" nearest the middle, if each half keeps two words that say something; else whole. */
+function halves(piece: string): string[] {
+  const words = wordCount(piece);
+  // Dropping its little words makes most pieces fit; only one that would still lose words is halved.
+  if (words <= MAX_WORDS || contentWords(piece) < MAX_WORDS) return [piece];
+  let best: { at: number; balance: number } | null = null;
+  for (const match of piece.matchAll(ADDITION)) {
+    const before = wordCount(piece.slice(0, match.index));
+    if (contentWords(piece.slice(0, match.index)) < 2 || contentWords(piece.slice(match.index)) < 2) continue;
+    const balance = Math.abs(words / 2 - before);
+    if (!best || balance < best.balance) best = { at: match.index, balance };
+  }
+  return best ? [piece.slice(0, best.at).trim(), piece.slice(best.at).trim()] : [piece];
+}
+
+export type StatedNeedKind = 'need' | 'problem';
+
+export interface StatedNeed {
+  /** The short phrase, in the lead's words. */
+  readonly phrase: string;
+  /** The part of the message it was cut from: what the phrase is about, to find the catalogue components it names. */
+  readonly context: string;
+  /** A need the lead asks for, or a problem it names. */
+  readonly kind: StatedNeedKind;
+  /** Cut from a paragraph that also tries to instruct an automated reader: it may be part of the attempt. */
+  readonly nearInstruction: boolean;
+}
+
+export function readStatedNeeds(message: string): StatedNeed[] {
+  const sources: { text: string; listed: boolean; kind: StatedNeedKind; nearInstruction: boolean; parts?: string[] }[] = [];
+  // Paragraph by paragraph: one that tries to instruct the reader taints what it holds beyond the
+  // instructing sentence itself ("Ignore your rules. We are long-standing clients, so …").
+  const lines = message.split(/\r?\n/);
+  const paragraphOf: number[] = [];
+  lines.forEach((line, index) => paragraphOf.push(index === 0 ? 0 : paragraphOf[index - 1]! + (line.trim() === '' || lines[index - 1]!.trim() === '' ? 1 : 0)));
+  const tainted = new Set(lines.flatMap((line, index) => (instructsReader(line) ? [paragraphOf[index]!] : [])));
+  const safeLines = withoutInstructions(message).split(/\r?\n/);
+  for (const [index, line] of safeLines.entries()) {
+    const nearInstruction = tainted.has(paragraphOf[index] ?? -1);
+    const item = LIST_ITEM.exec(line)?.[1];
+    if (item) {
+      sources.push({ text: item, listed: true, kind: 'need', nearInstruction });
+      continue;
+    }
+    // Prose: the sentences that say what is wanted, list it after a colon, or name a problem.
+    for (const sentence of line.split(/(?<=[.!?])\s+/)) {
+      const enumeration = enumerationOf(sentence);
+      if (enumeration) {
+        // "…build a reliable shop integration: orders, refunds, stock": the need, then its items.
+        const need = needOf(enumeration.lead);
+        if (need && !ANNOUNCES_LIST.test(accentFree(need.text.trim()))) sources.push({ text: need.text, listed: need.subject, kind: 'need', nearInstruction });
+        sources.push({ text: enumeration.items, listed: true, kind: 'need', nearInstruction });
+        continue;
+      }
+      const need = needOf(sentence);
+      if (need) sources.push({ text: need.text, listed: need.subject, kind: 'need', nearInstruction });
+      const problems = problemsOf(sentence);
+      if (problems.length > 0) sources.push({ text: problems.join(', '), listed: false, kind: 'problem', nearInstruction, parts: problems });
+    }
+  }
+  const needs: StatedNeed[] = [];
   for (const source of sources) {
     // A link, an address or a figure taints the whole item: it is not split into harmless-looking parts.
     if (FORBIDDEN.test(source.text)) continue;
-    const parts = fragments(source.text);
+    const parts = source.parts ?? fragments(source.text);
     // A phrase from a list, or from an enumeration in prose, may be one word ("refunds"); otherwise two.
     const minWords = source.listed || parts.length >= 3 ? 1 : 2;
     for (const fragment of parts) {
-      if (FORBIDDEN.test(fragment)) continue;
-      const phrase = tidy(fragment, minWords);
-      if (phrase && !needs.some((need) => need.toLowerCase() === phrase.toLowerCase())) needs.push(phrase);
-      if (needs.length >= MAX_NEEDS) return needs;
+      if (FORBIDDEN.test(fragment) || UNSURE.test(accentFree(fragment)) || QUESTION.test(accentFree(fragment.trim()))) continue;
+      const split = pieces(fragment);
+      for (const piece of split) {
+        const phrase = tidy(piece, minWords);
+        if (!phrase || needs.some((need) => need.phrase.toLowerCase() === phrase.toLowerCase())) continue;
+        needs.push({ phrase, context: split.length > 1 ? piece : fragment, kind: source.kind, nearInstruction: source.nearInstruction });
+        if (needs.length >= MAX_NEEDS) return needs;
+      }
     }
   }
   return needs;
+}
+
+/** The phrases of `readStatedNeeds`. */
+export function statedNeeds(message: string): string[] {
+  return readStatedNeeds(message).map((need) => need.phrase);
 }

@@ -82,6 +82,18 @@ describe(loadAgencyConfig.name, () => {
     assert.throws(() => loadAgencyConfig(missing), new RegExp(`The agency configuration ${missing} is invalid`));
   });
 
+  it('takes a component commitment in every language, or none', () => {
+    const data = shipped();
+    const index = data['components'].findIndex((component: { id: string }) => component.id === 'web-frontend');
+    delete data['components'][index].commitment;
+    assert.equal(parseAgencyConfig(data, 'agency.yaml').components[index]?.commitment, undefined);
+    data['components'][index].commitment = { de: 'Barrierearm nach WCAG 2.1 AA.', en: 'Accessible to WCAG 2.1 AA.' };
+    assert.deepEqual([...problemsOf(() => parseAgencyConfig(data, 'agency.yaml'))].sort(), [
+      `components[${index}].commitment.es: Invalid input: expected string, received undefined`,
+      `components[${index}].commitment.fr: Invalid input: expected string, received undefined`,
+    ]);
+  });
+
   it('reads a JSON file by its extension', () => {
     const path = join(folder, 'agency.json');
     writeFileSync(path, JSON.stringify({ ...shipped(), name: 'Other Agency' }));

@@ -47,6 +47,31 @@ describe(designSolutionOffline.name, () => {
     assert.ok(result.risks.some((risk) => /exceeds the stated budget/.test(risk)));
   });
 
+  it('chooses the cheapest design when every design is far above the stated budget', () => {
+    // Even the lean design costs several times this budget: the one furthest above it must not win.
+    const requirements = ['web-frontend', 'backend-api', 'mobile-app', 'ecommerce-shop', 'erp-crm-integration', 'dashboard-reporting'].map((componentId, index) => ({
+      id: `REQ-${index + 1}`,
+      title: componentId,
+      priority: index < 4 ? ('must' as const) : ('should' as const),
+      componentIds: [componentId],
+    }));
+    const result = designSolutionOffline({ language: 'EN', budget: '20000', requirements }, agency);
+    const size = (id: string) => result.alternatives.find((alternative) => alternative.id === id)!.componentIds.length;
+    const chosen = result.alternatives.find((alternative) => alternative.id === result.chosenAlternativeId)!;
+    assert.ok(result.alternatives.every((alternative) => size(chosen.id) <= size(alternative.id)), `${chosen.id} chosen: ${result.why}`);
+  });
+
+  it('lists the commitment of each chosen component with its assumptions, once', () => {
+    const requirements = [
+      { id: 'REQ-1', title: 'Answers from our handbook', priority: 'must' as const, componentIds: ['ai-assistant'] },
+      { id: 'REQ-2', title: 'Read delivery notes', priority: 'must' as const, componentIds: ['ai-document-automation'] },
+    ];
+    const withAi = designSolutionOffline({ language: 'FR', budget: null, requirements }, agency);
+    assert.equal(withAi.assumptions.filter((assumption) => /humain dans la boucle/.test(assumption)).length, 1, withAi.assumptions.join(' | '));
+    const without = designSolutionOffline({ language: 'FR', budget: null, requirements: [{ id: 'REQ-1', title: 'Site', priority: 'must', componentIds: ['web-frontend'] }] }, agency);
+    assert.ok(!without.assumptions.some((assumption) => /humain dans la boucle/.test(assumption)));
+  });
+
   it('writes in the four languages from the catalogue names', () => {
     const cases = [
       { message: 'Wir brauchen ein Kundenportal mit Login und SAP-Anbindung.', language: 'DE', word: /Wir empfehlen/ },
