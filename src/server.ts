@@ -14,6 +14,7 @@ import { AppError } from './errors.js';
 import { formatError, requestIdPlugin, toGraphQLError } from './graphql/format-error.js';
 import { operationLimits } from './graphql/operation-limits.js';
 import { createSubscriptionServer } from './graphql/subscription.server.js';
+import { unsubscribeRoutes } from './delivery/unsubscribe.routes.js';
 import type { Logger } from './logger.js';
 import { createLiveFeed } from './pubsub/live-feed.js';
 import type { LivePubSub } from './pubsub/live-pubsub.js';
@@ -118,6 +119,8 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
       }),
     }),
   );
+
+  app.use(unsubscribeRoutes(services.outbox));
 
   app.use((_request: Request, response: Response) => {
     response.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such route. GraphQL is served at /graphql.' } });

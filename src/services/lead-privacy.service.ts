@@ -1,6 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AgentRun } from '../entities/agent-run.entity.js';
 import { ApprovalDecision } from '../entities/approval-decision.entity.js';
+import { OutboundStatus } from '../entities/enums.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { Lead } from '../entities/lead.entity.js';
 import { OutboundMessage } from '../entities/outbound-message.entity.js';
@@ -90,7 +91,16 @@ export class LeadPrivacyService {
         if (decision.feedback) await manager.update(ApprovalDecision, decision.id, { feedback: scrub(decision.feedback) });
       }
       for (const message of await this.outboundOf(manager, leadId, proposalIds)) {
-        await manager.update(OutboundMessage, message.id, { payload: { erased: true }, recipient: message.recipient ? `erased+${leadId}@invalid` : null, subject: message.subject ? ERASED : null, lastError: null });
+        // Whatever has not gone out never will: cancelled with its content (the delivery worker also refuses an erased lead's mail).
+        const queued = [OutboundStatus.PENDING, OutboundStatus.AWAITING_APPROVAL, OutboundStatus.SENDING].includes(message.status);
+        await manager.update(OutboundMessage, message.id, {
+          payload: { erased: true },
+          recipient: message.recipient ? `erased+${leadId}@invalid` : null,
+          subject: message.subject ? ERASED : null,
+          lastError: queued ? 'not sent: lead erased' : null,
+          unsubscribeTokenHash: null,
+          ...(queued ? { status: OutboundStatus.CANCELLED, claimedAt: null } : {}),
+        });
       }
       for (const run of await manager.find(AgentRun, { where: { leadId } })) {
         await manager.save(AgentRun, { ...run, error: run.error ? scrub(run.error) : null, attempts: scrubJson(run.attempts, scrub) });

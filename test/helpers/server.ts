@@ -12,6 +12,8 @@ import { loadAgencyConfig, type AgencyConfig } from '../../src/agents/agency-con
 import type { JobQueue } from '../../src/pipeline/job-queue.js';
 import type { PipelinePayloads } from '../../src/pipeline/pipeline-jobs.js';
 import { startPipelineQueue, startWorkerRole } from '../../src/pipeline/start-pipeline.js';
+import { mailSettings } from '../../src/delivery/outbox.js';
+import type { DeliveryRole } from '../../src/delivery/start-delivery.js';
 
 export interface TestServer {
   readonly url: string;
@@ -23,6 +25,8 @@ export interface TestServer {
   readonly config: Config;
   /** The pipeline's job queue, for specs that enqueue a step by hand (a redelivery). */
   readonly queue: JobQueue<PipelinePayloads>;
+  /** The worker's e-mail part (with `worker: true`): specs sweep the outbox with it. */
+  readonly delivery: DeliveryRole | undefined;
   /** A key for each role, created for this server. */
   readonly keys: Record<Role, string>;
   stop(): Promise<void>;
@@ -36,6 +40,8 @@ export interface TestServerOptions {
   agency?: AgencyConfig;
   /** A database made by the spec (shared with a child process, say): used as is and left for the spec to drop. */
   database?: TestDatabase;
+  /** The worker's outbox sweep interval; 0 for none (the spec sweeps by hand). */
+  deliverySweepIntervalMs?: number;
 }
 
 /**
@@ -52,13 +58,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let live: LivePubSub | undefined;
   let server: LeadpilotServer | undefined;
   let queue: JobQueue<PipelinePayloads> | undefined;
+  let delivery: DeliveryRole | undefined;
   try {
     live = await createLivePubSub({ dataSource, logger });
     queue = await startPipelineQueue(database.url, config, logger);
     const clock = options.clock ?? systemClock;
-    const services = makeServices(dataSource, clock, live, queue);
+    const agency = options.agency ?? loadAgencyConfig();
+    const services = makeServices(dataSource, clock, live, queue, { settings: mailSettings(config), agency });
     if (options.worker) {
-      await startWorkerRole({ config, dataSource, queue, agency: options.agency ?? loadAgencyConfig(), events: live, clock, logger, promptVersions: services.promptVersions });
+      const worker = await startWorkerRole({ config, dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.deliverySweepIntervalMs !== undefined ? { deliverySweepIntervalMs: options.deliverySweepIntervalMs } : {}) });
+      delivery = worker.delivery;
     }
     server = await createServer({ config, dataSource, services, logger, live });
     const port = await server.listen(0, '127.0.0.1');
@@ -76,7 +85,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       config,
       queue,
       keys,
+      delivery,
       stop: async () => {
+        delivery?.stop();
         await server?.close();
         await queue?.stop(5_000);
         await live?.close();
@@ -85,6 +96,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       },
     };
   } catch (error) {
+    delivery?.stop();
     await server?.close();
     await queue?.stop(1_000);
     await live?.close();
