@@ -35,12 +35,15 @@ export interface Mailer {
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
 
 /**
- * nodemailer over `SMTP_URL`. No pooling: each send is one short conversation, so a dead
- * connection never outlives the message it failed. The Message-ID is ours (set when the message
- * was written to the outbox), never one nodemailer generates, so a retry is the same message.
+ * nodemailer over `SMTP_URL`, with a small pool of open connections: connecting and the server's
+ * greeting (many servers pause before it, smtp-server 100 ms) are paid once per connection, not
+ * per message, which is most of a first reply's delivery time. A broken pooled connection fails
+ * its message, which is retried like any other failure. The Message-ID is ours (set when the
+ * message was written to the outbox), never one nodemailer generates, so a retry is the same
+ * message.
  */
 export function createSmtpMailer(smtpUrl: string): Mailer {
-  const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 4, maxMessages: 100, ...SMTP_TIMEOUTS });
   return {
     async send(mail) {
       const info = await transport.sendMail({

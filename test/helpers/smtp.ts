@@ -85,4 +85,8 @@ export class TestClock {
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
   }
+  /** Moves to `ms` after the real time now (never back): for rows the database stamps with its own now(). */
+  advancePastReal(ms: number): void {
+    this.current = new Date(Math.max(this.current.getTime(), Date.now()) + ms);
+  }
 }

@@ -33,7 +33,7 @@ describe(ApproverNotices.name, () => {
     const { proposalId } = await pendingProposal(server, { title: 'Booking platform' });
     await delivery.sweep();
     assert.equal(smtp.to(APPROVERS[0]!).length, 0, 'waits out the batching window first');
-    clock.advance(61_000);
+    clock.advancePastReal(61_000);
     await delivery.sweep();
     const [mail] = await smtp.waitFor(APPROVERS[0]!);
     assert.deepEqual(mail!.to.sort(), [...APPROVERS].sort());
@@ -48,7 +48,7 @@ describe(ApproverNotices.name, () => {
   it('sends one digest when several arrive at once', async () => {
     const ids = [];
     for (let index = 0; index < 3; index += 1) ids.push((await pendingProposal(server, { title: `Proposal ${index}` })).proposalId);
-    clock.advance(61_000);
+    clock.advancePastReal(61_000);
     await Promise.all([delivery.sweep(), delivery.approverNotices.writeDue()]);
     await delivery.sweep();
     const mails = await smtp.waitFor(APPROVERS[1]!, 2);
