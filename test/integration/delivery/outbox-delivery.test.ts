@@ -287,6 +287,23 @@ describe(OutboxDelivery.name, () => {
     assert.equal(smtp.received.filter((mail) => mail.raw.includes('Mustermann')).length, 0);
   });
 
+  it("scrubs the person from a follow-up's decision when the lead is erased", async () => {
+    const fixture = await pendingProposal(server, { name: 'Greta Lindqvist' });
+    await approve(fixture.proposalId);
+    await delivery.sweep();
+    await smtp.waitFor(fixture.email);
+    clock.advance(3 * DAY + 1_000);
+    await delivery.sweep();
+    const [followUp] = await followUps(fixture.proposalId);
+    const rejected = await graphql(server.graphqlUrl, `mutation ($id: ID!) { rejectOutboundMessage(id: $id, feedback: "Greta Lindqvist asked us to wait until March") { status } }`, { variables: { id: followUp.id }, key: server.keys.approver });
+    assert.equal(rejected.data?.['rejectOutboundMessage']?.status, 'CANCELLED', JSON.stringify(rejected.errors));
+    await graphql(server.graphqlUrl, `mutation ($id: ID!) { eraseLead(id: $id) }`, { variables: { id: fixture.leadId }, key: server.keys.admin });
+    const [decision] = await server.dataSource.query(`SELECT feedback FROM approval_decisions WHERE outbound_message_id = $1`, [followUp.id]);
+    assert.doesNotMatch(decision.feedback, /Greta|Lindqvist/);
+    const [scrubbed] = await followUps(fixture.proposalId);
+    assert.deepEqual(scrubbed.payload, { erased: true });
+  });
+
   it('lists the outbox by status, page by page, for any key and no one else', async () => {
     const query = `query ($status: OutboundStatus, $after: String) { outboundMessages(first: 1, status: $status, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id kind status messageId } } } }`;
     const sent = await graphql(server.graphqlUrl, query, { variables: { status: 'SENT' }, key: server.keys.viewer });
