@@ -30,7 +30,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A real SMTP server (the `smtp-server` package) on 127.0.0.1, keeping every message it accepts. */
-export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
+export async function startSmtpServer(port = 0, options: { beforeAccepting?: (mail: ReceivedMail) => void } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -43,7 +43,10 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw)
           .then((parsed) => {
-            received.push({ raw, parsed, to: session.envelope.rcptTo.map((address) => address.address.toLowerCase()) });
+            const mail = { raw, parsed, to: session.envelope.rcptTo.map((address) => address.address.toLowerCase()) };
+            received.push(mail);
+            // Runs after the whole message has arrived, before the server says 250 (a spec may kill the sender here).
+            options.beforeAccepting?.(mail);
             callback();
           })
           .catch((error: Error) => callback(error));
