@@ -31,9 +31,10 @@ interface SentProposalRow {
 }
 
 /**
- * The follow-up sequence as durable state, not timers: each sweep (the worker's interval, or a
- * test with its own clock) writes the next follow-up of every SENT proposal whose offset from
- * `sent_at` has passed. One at a time: the next is written once the previous has been sent or
+ * The follow-up sequence as durable state, not timers: when a proposal is sent, one delayed job
+ * per offset is enqueued in the same transaction (the fast path), and each sweep (the worker's
+ * interval, or a test with its own clock) writes the next follow-up of every SENT proposal whose
+ * offset from `sent_at` has passed (the robust path). One at a time: the next is written once the previous has been sent or
  * decided, so a late sweep never sends two at once. The sequence stops by itself when the
  * proposal is no longer SENT (an outcome), or the lead replied, unsubscribed or was erased.
  */
@@ -51,8 +52,8 @@ export class FollowUpScheduler {
     },
   ) {}
 
-  /** Writes the follow-ups due now; returns how many. */
-  async writeDue(): Promise<number> {
+  /** Writes the follow-ups due now (of one proposal, for its delayed job); returns how many. */
+  async writeDue(proposalId?: string): Promise<number> {
     const { dataSource, settings, clock } = this.dependencies;
     const offsets = settings.followUpOffsetsMs;
     if (offsets.length === 0) return 0;
@@ -67,7 +68,9 @@ export class FollowUpScheduler {
          LEFT JOIN outbound_messages m ON m.proposal_id = p.id AND m.kind = 'follow_up'
         WHERE p.status = 'sent' AND p.sent_at IS NOT NULL
           AND l.erased_at IS NULL AND l.unsubscribed_at IS NULL AND (l.replied_at IS NULL OR l.replied_at < p.sent_at)
+          AND ($1::uuid IS NULL OR p.id = $1::uuid)
         GROUP BY p.id, l.id`,
+      [proposalId ?? null],
     )) as SentProposalRow[];
     let written = 0;
     for (const row of rows) {

@@ -11,7 +11,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import { describeMailError, isPermanentSmtpError, type MailAttachment, type Mailer, type OutgoingMail } from './mailer.js';
-import { AUTOMATED_KINDS, type EmailKind, type MailSettings } from './outbox.js';
+import { AUTOMATED_KINDS, FOLLOW_UP_QUEUE, type DeliveryQueue, type EmailKind, type MailSettings } from './outbox.js';
 import { renderProposalPdf } from './proposal-pdf.js';
 
 /** Retry policy of one message: exponential backoff from 30 s, capped at an hour, 8 attempts. */
@@ -28,6 +28,8 @@ export interface OutboxDeliveryDependencies {
   events: DomainEvents;
   logger: Logger;
   smtpUrl?: string;
+  /** For the follow-ups' delayed jobs, enqueued when a proposal is sent. */
+  queue?: DeliveryQueue | null;
 }
 
 /**
@@ -181,6 +183,11 @@ export class OutboxDelivery {
       { leadId: message.leadId!, type: 'proposal.sent', data: { proposalId: message.proposalId!, revision: moved[0]!.revision, outboundMessageId: message.id }, actor: 'system' },
       ...(lead.length ? [{ leadId: message.leadId!, type: 'status.changed', data: { from: LeadStatus.AWAITING_APPROVAL, to: LeadStatus.SENT }, actor: 'system' }] : []),
     ]);
+    // One delayed job per follow-up offset, in this transaction: they exist exactly when SENT does.
+    const { queue, settings } = this.dependencies;
+    for (const [index, offset] of settings.followUpOffsetsMs.entries()) {
+      await queue?.enqueue(FOLLOW_UP_QUEUE, { proposalId: message.proposalId! }, { manager, onceKey: `follow-up-due:${message.proposalId}:${index + 1}`, startAfter: new Date(sentAt.getTime() + offset) });
+    }
     return true;
   }
 

@@ -18,9 +18,16 @@ export interface DeliveryPayload {
   messageId: string;
 }
 
-/** Where the delivery job goes; the pipeline's queue (one queue per process, see start-pipeline.ts). */
+/** A follow-up's offset has passed: a delayed job, enqueued when the proposal is sent. */
+export const FOLLOW_UP_QUEUE = 'follow-up-due';
+export interface FollowUpPayload {
+  proposalId: string;
+}
+
+/** Where delivery and follow-up jobs go; the pipeline's queue (one queue per process, see start-pipeline.ts). */
 export interface DeliveryQueue {
   enqueue(name: typeof DELIVERY_QUEUE, payload: DeliveryPayload, options?: EnqueueOptions): Promise<string | null>;
+  enqueue(name: typeof FOLLOW_UP_QUEUE, payload: FollowUpPayload, options?: EnqueueOptions): Promise<string | null>;
 }
 
 /** What e-mail needs from the configuration. */

@@ -9,7 +9,7 @@ import type { DomainEvents } from '../services/domain-events.js';
 import { ApproverNotices } from './approver-notices.js';
 import { FollowUpScheduler } from './follow-up.scheduler.js';
 import { createSmtpMailer, type Mailer } from './mailer.js';
-import { DELIVERY_QUEUE, mailSettings, type DeliveryPayload, type DeliveryQueue } from './outbox.js';
+import { DELIVERY_QUEUE, FOLLOW_UP_QUEUE, mailSettings, type DeliveryPayload, type DeliveryQueue, type FollowUpPayload } from './outbox.js';
 import { OutboxDelivery } from './outbox-delivery.js';
 
 /** How often the worker sweeps: due and stale messages, due follow-ups, approvers to tell. */
@@ -20,6 +20,8 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
  * error) live on its outbox row and are driven by the sweep, so the job itself is not retried.
  */
 export const DELIVERY_QUEUE_POLICY: Partial<QueuePolicy> = { retryLimit: 0, expireInSeconds: 300 };
+/** A follow-up job calls the follow-up writer (a model); retried a few times, the sweep is the backstop. */
+export const FOLLOW_UP_QUEUE_POLICY: Partial<QueuePolicy> = { retryLimit: 3, retryDelaySeconds: 30, retryBackoff: true, expireInSeconds: 900 };
 
 export interface SweepResult {
   sent: number;
@@ -61,7 +63,7 @@ export async function startDelivery(dependencies: DeliveryDependencies): Promise
   const logger = dependencies.logger.child({ component: 'delivery' });
   const settings = mailSettings(config);
   const mailer = dependencies.mailer ?? (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl) : null);
-  const delivery = mailer ? new OutboxDelivery({ dataSource, mailer, settings, agency, clock, events, logger, ...(config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl } : {}) }) : null;
+  const delivery = mailer ? new OutboxDelivery({ dataSource, mailer, settings, agency, clock, events, logger, ...(config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl } : {}), queue }) : null;
   const followUps = new FollowUpScheduler({ dataSource, settings, queue, agency, model: dependencies.model, clock, events, logger });
   const approverNotices = new ApproverNotices({ dataSource, settings, queue, agency, clock });
 
@@ -81,6 +83,12 @@ export async function startDelivery(dependencies: DeliveryDependencies): Promise
     const sent = delivery ? await delivery.deliverDue() : 0;
     return { sent, followUps: followUpCount, announced };
   };
+
+  if (dependencies.handleJobs !== false) {
+    await queue.work(FOLLOW_UP_QUEUE, async (payload) => {
+      await followUps.writeDue((payload as FollowUpPayload).proposalId);
+    });
+  }
 
   let running: Promise<unknown> | null = null;
   const intervalMs = dependencies.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;

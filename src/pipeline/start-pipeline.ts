@@ -10,8 +10,8 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import { startJobQueue, type JobQueue } from './job-queue.js';
-import { DELIVERY_QUEUE } from '../delivery/outbox.js';
-import { DELIVERY_QUEUE_POLICY, startDelivery, type DeliveryRole } from '../delivery/start-delivery.js';
+import { DELIVERY_QUEUE, FOLLOW_UP_QUEUE } from '../delivery/outbox.js';
+import { DELIVERY_QUEUE_POLICY, FOLLOW_UP_QUEUE_POLICY, startDelivery, type DeliveryRole } from '../delivery/start-delivery.js';
 import { mailSettings } from '../delivery/outbox.js';
 import { promptVersionedModels, type PipelineContext } from './pipeline-context.js';
 import type { PromptVersionService } from '../services/prompt-version.service.js';
@@ -23,7 +23,7 @@ export function startPipelineQueue(connectionString: string, config: Config, log
   return startJobQueue<PipelinePayloads>({
     connectionString,
     logger,
-    queues: { ...pipelineQueuePolicies(config.pipeline), [DELIVERY_QUEUE]: DELIVERY_QUEUE_POLICY },
+    queues: { ...pipelineQueuePolicies(config.pipeline), [DELIVERY_QUEUE]: DELIVERY_QUEUE_POLICY, [FOLLOW_UP_QUEUE]: FOLLOW_UP_QUEUE_POLICY },
     // Each step's local concurrency draws on this pool.
     poolSize: Math.min(20, Math.max(4, Math.ceil(config.workerConcurrency / 2) + 2)),
     // Expired jobs (a killed worker's) are released when the queue is next supervised: at least

@@ -84,6 +84,12 @@ describe(OutboxDelivery.name, () => {
     assert.ok(proposal.sent_at);
     const [lead] = await server.dataSource.query(`SELECT status FROM leads WHERE id = $1`, [leadId]);
     assert.equal(lead.status, 'sent');
+    // The follow-ups are durable delayed jobs, enqueued with SENT, at sent_at + each offset.
+    const jobs = await server.dataSource.query(`SELECT start_after FROM pgboss.job WHERE name = 'follow-up-due' AND data->>'proposalId' = $1 ORDER BY start_after`, [proposalId]);
+    assert.deepEqual(
+      jobs.map((job: { start_after: Date }) => new Date(job.start_after).getTime()),
+      [3 * DAY, 7 * DAY].map((offset) => new Date(proposal.sent_at).getTime() + offset),
+    );
 
     // Exactly once: another sweep, a redelivered job, nothing goes out again.
     await delivery.sweep();
