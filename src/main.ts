@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { LanguageModel } from './agents/models/language-model.js';
 import { createLivePubSub } from './pubsub/live-pubsub.js';
 import { createServer, type LeadpilotServer } from './server.js';
+import { mailSettings } from './delivery/outbox.js';
 import { makeServices } from './services/index.js';
 import { startPipelineQueue, startWorkerRole } from './pipeline/start-pipeline.js';
 import { listenBotServer } from './bot/bot-server.js';
@@ -64,7 +65,7 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     const queue = await startPipelineQueue(database.connectionString, config, logger.child({ component: 'jobs' }));
     // Stopped before the database closes: running steps finish (or are released) first.
     cleanups.push(() => queue.stop());
-    const services = makeServices(database.dataSource, clock, live, queue);
+    const services = makeServices(database.dataSource, clock, live, queue, { settings: mailSettings(config), agency });
     const generatedAdminKey = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
 
     let graphqlUrl: string | undefined;
@@ -88,7 +89,9 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     }
 
     if (roles.includes('worker')) {
-      await startWorkerRole({ config, dataSource: database.dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.provider ? { provider: options.provider } : {}) });
+      const worker = await startWorkerRole({ config, dataSource: database.dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.provider ? { provider: options.provider } : {}) });
+      cleanups.push(async () => worker.delivery.stop());
+      if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: e-mails stay in the outbox (query outboundMessages)');
       logger.info({ concurrency: config.workerConcurrency, providers: config.llm.providers }, 'pipeline worker started');
     }
 

@@ -14,6 +14,7 @@ import { AppError } from './errors.js';
 import { formatError, requestIdPlugin, toGraphQLError } from './graphql/format-error.js';
 import { operationLimits } from './graphql/operation-limits.js';
 import { createSubscriptionServer } from './graphql/subscription.server.js';
+import { unsubscribeRoutes } from './delivery/unsubscribe.routes.js';
 import { leadWebhookRouter } from './integrations/lead-webhook.route.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
@@ -132,6 +133,8 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
       }),
     }),
   );
+
+  app.use(unsubscribeRoutes(services.outbox));
 
   app.use((_request: Request, response: Response) => {
     response.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such route. GraphQL is served at /graphql.' } });

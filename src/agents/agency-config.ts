@@ -36,6 +36,10 @@ const agencyConfigSchema = z
     contact: z.strictObject({
       email: z.email({ message: 'expected an e-mail address' }),
       phone: text.nullable(),
+      /** The postal address printed at the foot of every e-mail and on the proposal PDF; optional so older files stay valid. */
+      address: text.nullable().default(null),
+      /** Where the lead's replies go (Reply-To); the contact e-mail when unset. */
+      replyTo: z.email({ message: 'expected an e-mail address' }).nullable().default(null),
     }),
     /** The closing lines of every message, per language. */
     signature: localized,

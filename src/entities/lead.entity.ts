@@ -100,6 +100,14 @@ export class Lead {
   @Column({ type: 'timestamptz', nullable: true })
   erasedAt!: Date | null;
 
+  @Field(() => Date, { nullable: true, description: 'When the lead unsubscribed: no automated mail goes out after it.' })
+  @Column({ type: 'timestamptz', nullable: true })
+  unsubscribedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the lead last replied (recordLeadReply): follow-ups stop.' })
+  @Column({ type: 'timestamptz', nullable: true })
+  repliedAt!: Date | null;
+
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

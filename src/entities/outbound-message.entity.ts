@@ -58,8 +58,17 @@ export class OutboundMessage {
   @Column({ type: 'text' })
   idempotencyKey!: string;
 
+  @Field(() => String, { nullable: true, description: 'The Message-ID header: the same on every delivery attempt.' })
   @Column({ type: 'text', nullable: true })
   messageId!: string | null;
+
+  /** When a worker claimed it for sending; a claim older than the claim timeout is taken over (a crashed worker). */
+  @Column({ type: 'timestamptz', nullable: true })
+  claimedAt!: Date | null;
+
+  /** SHA-256 of the unsubscribe token in the message's link; the token itself is only in the message. */
+  @Column({ type: 'text', nullable: true })
+  unsubscribeTokenHash!: string | null;
 
   /** Not to be delivered before this time (follow-ups, backoff). */
   @Field(() => Date, { description: 'Not delivered before this time.' })

@@ -90,6 +90,10 @@ export class Proposal {
   @Column({ type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
 
+  /** When approvers without Slack were e-mailed about it (once per revision). */
+  @Column({ type: 'timestamptz', nullable: true })
+  approversNotifiedAt!: Date | null;
+
   /** What the revision was written from (requirements, design, estimate, price): internal, for the reviewer and reviser. */
   @Column({ type: 'jsonb', nullable: true })
   basis!: unknown;

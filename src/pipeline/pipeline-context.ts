@@ -6,6 +6,7 @@ import type { PromptVersionService } from '../services/prompt-version.service.js
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { DomainEvents } from '../services/domain-events.js';
+import type { MailSettings } from '../delivery/outbox.js';
 import type { JobQueue } from './job-queue.js';
 import type { PipelinePayloads } from './pipeline-jobs.js';
 
@@ -41,4 +42,6 @@ export interface PipelineContext {
   readonly clock: Clock;
   readonly events: DomainEvents;
   readonly logger: Logger;
+  /** Where the first reply goes: written to the outbox, delivered when SMTP is configured. */
+  readonly mail: MailSettings;
 }

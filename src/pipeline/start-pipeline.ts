@@ -10,6 +10,9 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import { startJobQueue, type JobQueue } from './job-queue.js';
+import { DELIVERY_QUEUE, FOLLOW_UP_QUEUE } from '../delivery/outbox.js';
+import { DELIVERY_QUEUE_POLICY, FOLLOW_UP_QUEUE_POLICY, startDelivery, type DeliveryRole } from '../delivery/start-delivery.js';
+import { mailSettings } from '../delivery/outbox.js';
 import { promptVersionedModels, type PipelineContext } from './pipeline-context.js';
 import type { PromptVersionService } from '../services/prompt-version.service.js';
 import { pipelineQueuePolicies, type PipelinePayloads } from './pipeline-jobs.js';
@@ -20,7 +23,7 @@ export function startPipelineQueue(connectionString: string, config: Config, log
   return startJobQueue<PipelinePayloads>({
     connectionString,
     logger,
-    queues: pipelineQueuePolicies(config.pipeline),
+    queues: { ...pipelineQueuePolicies(config.pipeline), [DELIVERY_QUEUE]: DELIVERY_QUEUE_POLICY, [FOLLOW_UP_QUEUE]: FOLLOW_UP_QUEUE_POLICY },
     // Each step's local concurrency draws on this pool.
     poolSize: Math.min(20, Math.max(4, Math.ceil(config.workerConcurrency / 2) + 2)),
     // Expired jobs (a killed worker's) are released when the queue is next supervised: at least
@@ -44,10 +47,12 @@ export interface WorkerDependencies {
    * recorded in agent_runs. Production never sets it.
    */
   provider?: LanguageModel;
+  /** How often the outbox is swept; 0 for none (specs sweep by hand). */
+  deliverySweepIntervalMs?: number;
 }
 
-/** The worker role: the model chain (recording every call in agent_runs) and a handler per step. */
-export async function startWorkerRole(dependencies: WorkerDependencies): Promise<{ models: ModelStack }> {
+/** The worker role: the model chain (recording every call in agent_runs), a handler per step, and e-mail delivery. */
+export async function startWorkerRole(dependencies: WorkerDependencies): Promise<{ models: ModelStack; delivery: DeliveryRole }> {
   const { config, dataSource, queue, logger, clock } = dependencies;
   const recorder = new TypeOrmAgentRunRecorder(dataSource);
   const modelLogger = logger.child({ component: 'models' });
@@ -62,7 +67,19 @@ export async function startWorkerRole(dependencies: WorkerDependencies): Promise
     clock,
     events: dependencies.events,
     logger: logger.child({ component: 'pipeline' }),
+    mail: mailSettings(config),
   };
   await startPipelineWorker(context, queue, { concurrency: config.workerConcurrency, stepRetries: config.pipeline.stepRetries });
-  return { models: stack };
+  const delivery = await startDelivery({
+    config,
+    dataSource,
+    queue,
+    agency: dependencies.agency,
+    model: stack.model,
+    clock,
+    events: dependencies.events,
+    logger,
+    ...(dependencies.deliverySweepIntervalMs !== undefined ? { sweepIntervalMs: dependencies.deliverySweepIntervalMs } : {}),
+  });
+  return { models: stack, delivery };
 }

@@ -1,4 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { loadAgencyConfig, type AgencyConfig } from '../agents/agency-config.js';
+import { loadConfig } from '../config.js';
+import { mailSettings, type DeliveryQueue, type MailSettings } from '../delivery/outbox.js';
 import type { Clock } from '../lib/clock.js';
 import { AgentOverviewService } from './agent-overview.service.js';
 import { ApiKeyService } from './api-key.service.js';
@@ -7,6 +10,7 @@ import { LeadGraphService } from './lead-graph.service.js';
 import { LeadPrivacyService } from './lead-privacy.service.js';
 import { LeadWebhookService } from './lead-webhook.service.js';
 import { LeadService } from './lead.service.js';
+import { OutboxService } from './outbox.service.js';
 import { PipelineService, type StepQueue } from './pipeline.service.js';
 import { PromptVersionService } from './prompt-version.service.js';
 import { ProposalService } from './proposal.service.js';
@@ -24,17 +28,28 @@ export interface Services {
   readonly agents: AgentOverviewService;
   readonly leadWebhooks: LeadWebhookService;
   readonly rateLimits: RateLimitService;
+  readonly outbox: OutboxService;
+}
+
+/** What e-mail needs: the settings from the config and the agency (its details go into every mail). */
+export interface MailDependencies {
+  settings: MailSettings;
+  agency: AgencyConfig;
 }
 
 /**
  * `queue` is where the pipeline's jobs go: every process that changes leads enqueues, whether or
  * not it also works the jobs (the worker role).
  */
-export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents, queue: StepQueue): Services {
+export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents, queue: StepQueue, mail?: MailDependencies): Services {
   const leads = new LeadService(dataSource, clock, events);
   const proposals = new ProposalService(dataSource, clock, events);
   const pipeline = new PipelineService(dataSource, events, queue);
   pipeline.attach(leads, proposals);
+  // Without mail settings (a bare CLI, a spec): the defaults, i.e. messages stay in the outbox.
+  const { settings, agency } = mail ?? { settings: mailSettings(loadConfig({})), agency: loadAgencyConfig() };
+  const outbox = new OutboxService(dataSource, clock, events, queue as DeliveryQueue, settings, agency);
+  outbox.attach(proposals);
   const promptVersions = new PromptVersionService(dataSource);
   return {
     apiKeys: new ApiKeyService(dataSource, clock),
@@ -47,5 +62,6 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
     agents: new AgentOverviewService(dataSource, clock, promptVersions),
     leadWebhooks: new LeadWebhookService(dataSource, leads),
     rateLimits: new RateLimitService(dataSource, clock),
+    outbox,
   };
 }

@@ -1,6 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AgentRun } from '../entities/agent-run.entity.js';
 import { ApprovalDecision } from '../entities/approval-decision.entity.js';
+import { OutboundStatus } from '../entities/enums.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { Lead } from '../entities/lead.entity.js';
 import { OutboundMessage } from '../entities/outbound-message.entity.js';
@@ -30,14 +31,19 @@ export class LeadPrivacyService {
     const proposals = await manager.find(Proposal, { where: { leadId }, order: { revision: 'ASC' } });
     const proposalIds = proposals.map((proposal) => proposal.id);
     const { inputHash: _internal, ...leadFields } = lead;
+    const outboundMessages = await this.outboundOf(manager, leadId, proposalIds);
+    const decisionsWhere = [
+      ...(proposalIds.length ? [{ proposalId: In(proposalIds) }] : []),
+      ...(outboundMessages.length ? [{ outboundMessageId: In(outboundMessages.map((message) => message.id)) }] : []),
+    ];
     return toJson({
       exportedAt: this.clock.now(),
       lead: leadFields,
       activities: await manager.find(LeadActivity, { where: { leadId }, order: { createdAt: 'ASC' } }),
       solutionDesigns: await manager.find(SolutionDesign, { where: { leadId }, order: { revision: 'ASC' } }),
       proposals,
-      decisions: proposalIds.length ? await manager.find(ApprovalDecision, { where: { proposalId: In(proposalIds) }, order: { createdAt: 'ASC' } }) : [],
-      outboundMessages: await this.outboundOf(manager, leadId, proposalIds),
+      decisions: decisionsWhere.length ? await manager.find(ApprovalDecision, { where: decisionsWhere, order: { createdAt: 'ASC' } }) : [],
+      outboundMessages,
       agentRuns: await manager.find(AgentRun, { where: { leadId }, order: { createdAt: 'ASC' } }),
     });
   }
@@ -86,11 +92,23 @@ export class LeadPrivacyService {
         });
       }
       const proposalIds = proposals.map((proposal) => proposal.id);
-      for (const decision of proposalIds.length ? await manager.find(ApprovalDecision, { where: { proposalId: In(proposalIds) } }) : []) {
+      // Decisions on the proposals and on the lead's follow-ups alike.
+      const messageIds = (await this.outboundOf(manager, leadId, proposalIds)).map((message) => message.id);
+      const decisionsWhere = [...(proposalIds.length ? [{ proposalId: In(proposalIds) }] : []), ...(messageIds.length ? [{ outboundMessageId: In(messageIds) }] : [])];
+      for (const decision of decisionsWhere.length ? await manager.find(ApprovalDecision, { where: decisionsWhere }) : []) {
         if (decision.feedback) await manager.update(ApprovalDecision, decision.id, { feedback: scrub(decision.feedback) });
       }
       for (const message of await this.outboundOf(manager, leadId, proposalIds)) {
-        await manager.update(OutboundMessage, message.id, { payload: { erased: true }, recipient: message.recipient ? `erased+${leadId}@invalid` : null, subject: message.subject ? ERASED : null, lastError: null });
+        // Whatever has not gone out never will: cancelled with its content (the delivery worker also refuses an erased lead's mail).
+        const queued = [OutboundStatus.PENDING, OutboundStatus.AWAITING_APPROVAL, OutboundStatus.SENDING].includes(message.status);
+        await manager.update(OutboundMessage, message.id, {
+          payload: { erased: true },
+          recipient: message.recipient ? `erased+${leadId}@invalid` : null,
+          subject: message.subject ? ERASED : null,
+          lastError: queued ? 'not sent: lead erased' : null,
+          unsubscribeTokenHash: null,
+          ...(queued ? { status: OutboundStatus.CANCELLED, claimedAt: null } : {}),
+        });
       }
       for (const run of await manager.find(AgentRun, { where: { leadId } })) {
         await manager.save(AgentRun, { ...run, error: run.error ? scrub(run.error) : null, attempts: scrubJson(run.attempts, scrub) });

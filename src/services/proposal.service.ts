@@ -51,6 +51,8 @@ export interface Decider {
 
 /** Hooks run inside the transaction that rejects a proposal (the agents issue enqueues the next revision here). */
 export type ProposalRejectedHook = (proposal: Proposal, feedback: string, manager: EntityManager) => Promise<void>;
+/** Runs inside the transaction that approves a proposal: the e-mail that sends it is written here, or the approval does not commit. */
+export type ProposalApprovedHook = (proposal: Proposal, manager: EntityManager) => Promise<void>;
 /** Runs inside the outcome's transaction: what it enqueues exists exactly when the outcome commits. */
 export type ProposalOutcomeHook = (proposal: Proposal, outcome: ProposalOutcome, manager: EntityManager) => Promise<void>;
 
@@ -65,6 +67,7 @@ export interface DraftFields {
 }
 
 export class ProposalService {
+  private readonly approvedHooks: ProposalApprovedHook[] = [];
   private readonly rejectedHooks: ProposalRejectedHook[] = [];
   private readonly outcomeHooks: ProposalOutcomeHook[] = [];
 
@@ -73,6 +76,10 @@ export class ProposalService {
     private readonly clock: Clock,
     private readonly events: DomainEvents,
   ) {}
+
+  onProposalApproved(hook: ProposalApprovedHook): void {
+    this.approvedHooks.push(hook);
+  }
 
   onProposalRejected(hook: ProposalRejectedHook): void {
     this.rejectedHooks.push(hook);
@@ -124,6 +131,7 @@ export class ProposalService {
         decidedBy: who.actor,
         channel: who.channel,
       });
+      for (const hook of this.approvedHooks) await hook(proposal, manager);
       return { comment: parsedComment || null };
     });
   }
@@ -310,13 +318,13 @@ export class ProposalService {
   }
 }
 
-interface ResolvedDecider {
+export interface ResolvedDecider {
   actor: string;
   channel: DecisionChannel;
 }
 
 /** Only a delegate key may speak for someone else; the channel follows from whom it speaks for. */
-function resolveDecider({ principal, onBehalfOf }: Decider): ResolvedDecider {
+export function resolveDecider({ principal, onBehalfOf }: Decider): ResolvedDecider {
   const person = parseArg(onBehalfOfSchema, onBehalfOf, 'onBehalfOf');
   if (!person) return { actor: actorOf(principal), channel: DecisionChannel.GRAPHQL };
   if (!principal.delegate) {
@@ -326,7 +334,7 @@ function resolveDecider({ principal, onBehalfOf }: Decider): ResolvedDecider {
   return { actor: person, channel };
 }
 
-function parseArg<T extends z.ZodType>(schema: T, value: unknown, field: string): z.output<T> {
+export function parseArg<T extends z.ZodType>(schema: T, value: unknown, field: string): z.output<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw badUserInput(parsed.error, [field]);
   return parsed.data;
@@ -334,6 +342,6 @@ function parseArg<T extends z.ZodType>(schema: T, value: unknown, field: string)
 
 const roundMoney = (value: number) => Math.round(value * 100) / 100;
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }

@@ -14,6 +14,8 @@ import type { PipelinePayloads } from '../../src/pipeline/pipeline-jobs.js';
 import { startPipelineQueue, startWorkerRole } from '../../src/pipeline/start-pipeline.js';
 import type { SlackBot } from '../../src/bot/slack-bot.js';
 import { startBotRole, type BotRole } from '../../src/bot/start-bot-role.js';
+import { mailSettings } from '../../src/delivery/outbox.js';
+import type { DeliveryRole } from '../../src/delivery/start-delivery.js';
 
 export interface TestServer {
   readonly url: string;
@@ -25,6 +27,8 @@ export interface TestServer {
   readonly config: Config;
   /** The pipeline's job queue, for specs that enqueue a step by hand (a redelivery). */
   readonly queue: JobQueue<PipelinePayloads>;
+  /** The worker's e-mail part (with `worker: true`): specs sweep the outbox with it. */
+  readonly delivery: DeliveryRole | undefined;
   /** A key for each role, created for this server. */
   readonly keys: Record<Role, string>;
   /** The Slack bot, with `bot: {...}`. */
@@ -45,6 +49,8 @@ export interface TestServerOptions {
    * variables in `env`, SLACK_API_URL pointing at a fake). Posts are not paced unless asked.
    */
   bot?: { minimumPostIntervalMs?: number; sweepIntervalMs?: number };
+  /** The worker's outbox sweep interval; 0 for none (the spec sweeps by hand). */
+  deliverySweepIntervalMs?: number;
 }
 
 /**
@@ -62,13 +68,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let server: LeadpilotServer | undefined;
   let queue: JobQueue<PipelinePayloads> | undefined;
   let botRole: BotRole | undefined;
+  let delivery: DeliveryRole | undefined;
   try {
     live = await createLivePubSub({ dataSource, logger });
     queue = await startPipelineQueue(database.url, config, logger);
     const clock = options.clock ?? systemClock;
-    const services = makeServices(dataSource, clock, live, queue);
+    const agency = options.agency ?? loadAgencyConfig();
+    const services = makeServices(dataSource, clock, live, queue, { settings: mailSettings(config), agency });
     if (options.worker) {
-      await startWorkerRole({ config, dataSource, queue, agency: options.agency ?? loadAgencyConfig(), events: live, clock, logger, promptVersions: services.promptVersions });
+      const worker = await startWorkerRole({ config, dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.deliverySweepIntervalMs !== undefined ? { deliverySweepIntervalMs: options.deliverySweepIntervalMs } : {}) });
+      delivery = worker.delivery;
     }
     let graphqlUrl: string | undefined;
     if (options.bot) {
@@ -105,8 +114,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       queue,
       keys,
       bot: botRole?.bot,
+      delivery,
       stop: async () => {
         await botRole?.bot.drain();
+        delivery?.stop();
         await server?.close();
         await botRole?.stop();
         await queue?.stop(5_000);
@@ -116,6 +127,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       },
     };
   } catch (error) {
+    delivery?.stop();
     await server?.close();
     await botRole?.stop();
     await queue?.stop(1_000);

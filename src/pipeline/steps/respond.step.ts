@@ -1,6 +1,9 @@
 import { firstReplyAction, renderFirstReply, respondToLead, respondToLeadOffline, RESPOND_TO_LEAD_AGENT, type ReplyChoice, type RespondToLeadInput } from '../../agents/respond-to-lead.agent.js';
 import type { NEXT_ACTIONS } from '../../agents/qualify-lead.agent.js';
-import { LeadStatus, OutboundChannel, OutboundStatus } from '../../entities/enums.js';
+import { agencyLanguage } from '../../agents/agent-support.js';
+import { LeadStatus } from '../../entities/enums.js';
+import { writeEmail } from '../../delivery/outbox.js';
+import { renderFirstReplyEmail } from '../../delivery/templates/first-reply.template.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { LeadStep } from '../pipeline-jobs.js';
 import { activity, applyStep, currentLead } from '../step-runner.js';
@@ -12,8 +15,9 @@ const ANSWERED: readonly LeadStatus[] = [LeadStatus.IN_PROGRESS, LeadStatus.AWAI
 /**
  * The first reply, seconds after capture: a fixed template in the lead's language, filled only
  * with safe fields (the responder chooses the register and the name to greet). It is written to
- * the outbox once per lead, whatever the retries; `first_response_at` is when it was written
- * (the e-mail worker later records when the mail server accepted it). A model outage never delays
+ * the outbox once per lead, whatever the retries, with its delivery job in the same transaction;
+ * `first_response_at` is when the mail server accepted it (the delivery worker records it), or,
+ * without SMTP_URL, when it was written. A model outage never delays
  * it: the responder's own rules choose instead.
  */
 export async function respondStep(context: PipelineContext, payload: LeadStep, signal?: AbortSignal): Promise<void> {
@@ -37,13 +41,23 @@ export async function respondStep(context: PipelineContext, payload: LeadStep, s
   const reply = renderFirstReply(choice, input, context.agency);
   const now = context.clock.now();
   const applied = await applyStep(context, { payload, key, step: 'respond', output: { choice, fallback } }, async (tx) => {
-    const inserted = (await tx.query(
-      `INSERT INTO outbound_messages (lead_id, kind, channel, recipient, subject, payload, status, idempotency_key, available_at)
-        VALUES ($1, 'first_reply', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [lead.id, OutboundChannel.EMAIL, lead.email, reply.subject, JSON.stringify({ text: reply.text, language: lead.language, replyKind: choice.kind }), OutboundStatus.PENDING, `first-reply:${lead.id}`, now],
-    )) as unknown[];
-    if (inserted.length === 0) return;
-    await tx.query(`UPDATE leads SET first_response_at = coalesce(first_response_at, $2), version = version + 1, updated_at = now() WHERE id = $1`, [lead.id, now]);
+    const id = await writeEmail(tx, context.mail, context.queue, {
+      kind: 'first_reply',
+      leadId: lead.id,
+      proposalId: null,
+      recipient: lead.email,
+      language: lead.language,
+      idempotencyKey: `first-reply:${lead.id}`,
+      availableAt: now,
+      unsubscribable: true,
+      render: (unsubscribeUrl) => renderFirstReplyEmail(reply, agencyLanguage(lead.language), context.agency, unsubscribeUrl),
+      details: { replyKind: choice.kind },
+    });
+    if (!id) return;
+    // With SMTP the delivery worker records when the mail server accepted it; without, writing it is the response.
+    if (!context.mail.transport) {
+      await tx.query(`UPDATE leads SET first_response_at = coalesce(first_response_at, $2), version = version + 1, updated_at = now() WHERE id = $1`, [lead.id, now]);
+    }
     await activity(tx, lead.id, 'reply.queued', { kind: choice.kind, formality: choice.formality, fallback }, `agent:${RESPOND_TO_LEAD_AGENT.agent}`);
   });
   if (applied) await context.events.leadChanged(lead.id);
