@@ -6,7 +6,7 @@ import { graphql } from '../../helpers/graphql.js';
 import { startServe, type ServeProcess } from '../../helpers/process.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { startSmtpServer, TestClock, type TestSmtpServer } from '../../helpers/smtp.js';
-import { deliveryFor, outboxRows, pendingProposal } from './fixtures.js';
+import { assertResentWithOneMessageId, deliveryFor, outboxRows, pendingProposal } from './fixtures.js';
 
 /**
  * A worker process (`leadpilot serve --roles worker`) is killed with SIGKILL while it sends the
@@ -64,13 +64,6 @@ describe('the delivery worker killed between sending and recording', () => {
       delivery.stop();
     }
     const proposalMails = smtp.to(email).filter((mail) => mail.parsed.attachments.some((attachment) => attachment.contentType === 'application/pdf'));
-    assert.deepEqual(proposalMails.map((mail) => mail.parsed.messageId), [row.message_id, row.message_id], 'the same message twice at worst, never a second Message-ID');
-    const [done] = await outboxRows(server, `id = $1`, [row.id]);
-    assert.equal(done.status, 'sent');
-    assert.equal(done.attempts, 2);
-    const [proposal] = await server.dataSource.query(`SELECT status FROM proposals WHERE id = $1`, [proposalId]);
-    assert.equal(proposal.status, 'sent');
-    const sent = await server.dataSource.query(`SELECT count(*)::int AS n FROM lead_activities WHERE lead_id = $1 AND type = 'proposal.sent'`, [leadId]);
-    assert.equal(sent[0].n, 1);
+    await assertResentWithOneMessageId(server, proposalMails, { rowId: row.id, messageId: row.message_id, proposalId, leadId });
   });
 });

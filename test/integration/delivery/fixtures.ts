@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { loadAgencyConfig } from '../../../src/agents/agency-config.js';
 import type { Config } from '../../../src/config.js';
 import type { Mailer } from '../../../src/delivery/mailer.js';
@@ -56,3 +57,18 @@ export async function outboxRows(server: TestServer, where: string, parameters: 
 }
 
 export const DAY = 86_400_000;
+
+/**
+ * After a crash between the SMTP server's acceptance and the record: the proposal e-mail went out
+ * twice at worst, both times with its one Message-ID, and was recorded as sent once.
+ */
+export async function assertResentWithOneMessageId(server: TestServer, mails: { parsed: { messageId?: string | undefined } }[], ids: { rowId: string; messageId: string; proposalId: string; leadId: string }): Promise<void> {
+  assert.deepEqual(mails.map((mail) => mail.parsed.messageId), [ids.messageId, ids.messageId], 'the same message twice at worst, never a second Message-ID');
+  const [done] = await outboxRows(server, `id = $1`, [ids.rowId]);
+  assert.equal(done.status, 'sent');
+  assert.equal(done.attempts, 2);
+  const [proposal] = await server.dataSource.query(`SELECT status FROM proposals WHERE id = $1`, [ids.proposalId]);
+  assert.equal(proposal.status, 'sent');
+  const sent = await server.dataSource.query(`SELECT count(*)::int AS n FROM lead_activities WHERE lead_id = $1 AND type = 'proposal.sent'`, [ids.leadId]);
+  assert.equal(sent[0].n, 1);
+}

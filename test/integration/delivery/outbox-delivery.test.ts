@@ -7,7 +7,7 @@ import { Language } from '../../../src/entities/enums.js';
 import { graphql } from '../../helpers/graphql.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { freePort, startSmtpServer, TestClock, type ReceivedMail, type TestSmtpServer } from '../../helpers/smtp.js';
-import { DAY, deliveryFor, outboxRows, pendingProposal } from './fixtures.js';
+import { assertResentWithOneMessageId, DAY, deliveryFor, outboxRows, pendingProposal } from './fixtures.js';
 
 const APPROVE = `mutation ($id: ID!, $onBehalfOf: String) { approveProposal(id: $id, onBehalfOf: $onBehalfOf) { status } }`;
 
@@ -154,14 +154,7 @@ describe(OutboxDelivery.name, () => {
       clock.advance(121_000);
       await delivery.sweep();
       const mails = await smtp.waitFor(email, 2);
-      assert.deepEqual(mails.map((mail) => mail.parsed.messageId), [row.message_id, row.message_id]);
-      const [done] = await outboxRows(server, `id = $1`, [row.id]);
-      assert.equal(done.status, 'sent');
-      assert.equal(done.attempts, 2);
-      const [proposal] = await server.dataSource.query(`SELECT status FROM proposals WHERE id = $1`, [proposalId]);
-      assert.equal(proposal.status, 'sent');
-      const sent = await server.dataSource.query(`SELECT count(*)::int AS n FROM lead_activities WHERE lead_id = $1 AND type = 'proposal.sent'`, [leadId]);
-      assert.equal(sent[0].n, 1);
+      await assertResentWithOneMessageId(server, mails, { rowId: row.id, messageId: row.message_id, proposalId, leadId });
     } finally {
       crashed.stop();
     }
