@@ -69,14 +69,14 @@ const PROBLEM_BEFORE_OBJECT =
  * "des fichiers Excel qui deviennent ingérables". The clause that holds it is the phrase.
  */
 const PROBLEM_AFTER_SUBJECT =
-  /\b(?:by hand|manually|on paper|lose track|losing track|lost track|whiteboard|still done|verlieren den uberblick|noch immer|tableau blanc|se fait encore|perdons le fil|se nos escapan|se escapan|pizarra|todavia se hace|outdated|crashes|keeps crashing|no overview|double[ -]?book(?:s|ed|ing|ings)?|veraltet|absturzt|sturzt (?:\w+ )?ab|keinen uberblick|doppelbuchungen|obsolete|plante|aucune visibilite|doubles? reservations?|obsoleto|se cuelga|no tenemos visibilidad|reservas duplicadas|paper forms|re[ -]?enter(?:ed|s)?|re[ -]?type[sd]?|takes up|taking up|ties up|tie up|tying up|auf papier|auf zetteln|per zettel|abgetippt|abtippen|sur papier|ressaisie?s?|en papel|a papel|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso)\b/;
+  /\b(?:(?:are|is) (?:a )?(?:total |complete )?mess|chaotic|nightmare|(?:ein|das reinste) (?:chaos|durcheinander)|chaotisch|(?:le |un )?(?:bazar|chaos|cauchemar)|(?:un |el )?(?:caos|desastre|lio)|by hand|manually|on paper|lose track|losing track|lost track|whiteboard|still done|verlieren den uberblick|noch immer|tableau blanc|se fait encore|perdons le fil|se nos escapan|se escapan|pizarra|todavia se hace|outdated|crashes|keeps crashing|no overview|double[ -]?book(?:s|ed|ing|ings)?|veraltet|absturzt|sturzt (?:\w+ )?ab|keinen uberblick|doppelbuchungen|obsolete|plante|aucune visibilite|doubles? reservations?|obsoleto|se cuelga|no tenemos visibilidad|reservas duplicadas|paper forms|re[ -]?enter(?:ed|s)?|re[ -]?type[sd]?|takes up|taking up|ties up|tie up|tying up|auf papier|auf zetteln|per zettel|abgetippt|abtippen|sur papier|ressaisie?s?|en papel|a papel|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso)\b/;
 
 /** Words that make the subject before them the need: "confidentiality is critical". */
 const NEED_AFTER = /\b(?:matters? (?:a (?:great deal|lot) |very much |most )?to us|liegt uns (?:sehr )?am herzen|compte (?:beaucoup )?pour nous|nos importa(?: mucho)?|is critical|is essential|is important|is a must|ist wichtig|ist entscheidend|ist unverzichtbar|ist ein muss|est essentiel(?:le)?|est critique|est importante?|est indispensable|es critica|es esencial|es importante|es imprescindible|would be nice|would be great|would be a plus|ware schon|ware toll|ware super|ware gut|serait bien|serai(?:en)?t (?:un |une )?(?:vrai |gros |reel )?(?:plus|atout)|serait ideal|would be a (?:real |big |nice )?(?:plus|bonus)|ware ein (?:echtes |grosses )?plus|serian? un (?:gran )?plus|seria genial|seria ideal|estaria bien|ware ideal|ware wunschenswert|would be ideal)\b/;
 
 /** Words a phrase should not start or end with. */
 const EDGE_WORDS = new Set(
-  'a an the and or with for of to in on our your we us uns dass also auch aussi tambien ademas außerdem ausserdem und oder mit fur von zu im in am an der die das den dem des ein eine einen einem einer eines unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo noch zudem dazu wenn falls c est be sein etre ser estar is ist es en del al au aux dans sur zum zur beim vom into from by at as so too then dann puis luego wir nous ich je i'.split(' '),
+  'a an the and or with for of to in on our your we us uns dass also auch aussi tambien ademas außerdem ausserdem und oder mit fur von zu im in am an der die das den dem des ein eine einen einem einer eines unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo noch zudem dazu wenn falls c est be sein etre ser estar is ist es en del al au aux dans sur zum zur beim vom into from by at as so too then dann puis luego wir nous ich je i have avoir tener inkl incl including einschliesslich inclus incluido incluida'.split(' '),
 );
 
 // Apostrophes read as spaces ("we'd like" as "we d like", "j'aimerais" as "j aimerais"); one character for one, so indexes still fit the sentence.
@@ -87,6 +87,22 @@ const FORBIDDEN = /https?:\/\/|www\.|@|\d+\s*%|[€$£]|\b\d[\d.,]*\s*(?:k|eur|e
 function strip(text: string): string {
   // Markdown and quote marks of the lead's own never reach the proposal's Markdown.
   return text.replace(/[*_`#>|[\]{}<>"“”„«»]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** Abbreviations whose full stop ends no sentence ("inkl. Versand", "ca. 20 Leute", "e.g. Stripe"). */
+const ABBREVIATION = /(?:^|[\s(])(?:inkl|z\.\s?b|ca|bzw|usw|evtl|ggf|etc|e\.g|i\.e|approx|incl|vs|env|cf|p\.\s?ej|aprox|ej|sr|sra|dr|nr|no)\.$/i;
+
+/** The sentences of a text: split after ".", "!" or "?" and a space, but not after an abbreviation. */
+function sentencesOf(text: string): string[] {
+  const sentences: string[] = [];
+  let start = 0;
+  for (const match of text.matchAll(/(?<=[.!?])\s+/g)) {
+    if (ABBREVIATION.test(text.slice(start, match.index))) continue;
+    sentences.push(text.slice(start, match.index));
+    start = match.index + match[0].length;
+  }
+  sentences.push(text.slice(start));
+  return sentences;
 }
 
 /** Language names in the four languages (accent-free): a run of them is one need, several languages. */
@@ -121,7 +137,7 @@ function fragments(item: string): string[] {
   }
   parts.push(current);
   return parts
-    .flatMap((part) => part.split(/(?<=[.!?])\s+/))
+    .flatMap(sentencesOf)
     .flatMap((part) => outsideParentheses(part, /\s+(?:and|und|sowie|et|y|e|\+)\s+/gi))
     .map((part) => part.trim());
 }
@@ -166,13 +182,22 @@ function tidy(phrase: string, minWords: number): string | null {
   for (let index = kept.length - 2; count() > MAX_WORDS && index > 0; index -= 1) {
     if (ARTICLES.has(accentFree(kept[index]!))) kept.splice(index, 1);
   }
-  // Unless the end names something (a product, a system: "… a través de Datadis"): then the inner
-  // little words go too, so that the name survives.
+  // Unless the end names something (a product, a system: "… a través de Datadis", "(Clio)",
+  // "Sage 200"): then the inner little words go too, so that the name survives. A capital counts
+  // only where the rest of the phrase is lower case (German writes every noun with one) or inside a word (NetSuite).
   const cut = kept.slice(MAX_WORDS - 1);
-  if (count() > MAX_WORDS && cut.some((word) => /[\p{Lu}\d]/u.test(word))) {
+  const capitalised = kept.slice(1).filter((word) => /^\P{L}*\p{Lu}\p{Ll}/u.test(word));
+  const names = (word: string) => /\d|\p{Ll}\p{Lu}|^\P{L}*\p{Lu}{2}/u.test(word) || (capitalised.length === 1 && capitalised[0] === word);
+  const named = cut.filter(names);
+  if (count() > MAX_WORDS && named.length > 0) {
+    const before = [...kept];
     for (let index = kept.length - 2; count() > MAX_WORDS && index > 0; index -= 1) {
       if (EDGE_WORDS.has(accentFree(kept[index]!))) kept.splice(index, 1);
     }
+    // Only worth it when a name then survives the cut; otherwise the phrase keeps its little words.
+    const survivors = kept.slice(0, MAX_WORDS);
+    while (survivors.length > 1 && wordsOf(normalizeText(survivors.join(' '))).length > MAX_WORDS) survivors.pop();
+    if (!named.some((word) => survivors.includes(word))) kept = before;
   }
   kept = kept.slice(0, MAX_WORDS);
   while (kept.length > 1 && count() > MAX_WORDS) kept.pop();
@@ -260,7 +285,13 @@ function needsOf(sentence: string): { text: string; subject: boolean }[] {
 }
 
 /** A remark on what came before ("that's where everything lives", "das ist unser Hauptsystem"): no need. */
-const COMMENTARY = /^(?:that s|that is|this is|which is|das ist|das sind|dies ist|eso es|esto es|ce qui est)\b/;
+const COMMENTARY = /^(?:that s|that is|this is|which is|das ist|das sind|dies ist|eso es|esto es|ce qui est|sonst|otherwise|sinon|de lo contrario|si no)\b/;
+
+/** Asking to be called or met ("set up an intro call", "kurz telefonieren"): how to talk, not what to build. */
+const CONTACT = /^(?:(?:set up|arrange|schedule|have|book) (?:an? |the )?(?:\w+ )?(?:call|meeting)|call (?:me|us)|(?:kurz )?telefonieren|(?:einen )?termin (?:vereinbaren|ausmachen)|(?:un )?(?:appel|rendez vous)|(?:una )?(?:llamada|reunion))\b/;
+
+/** Being ready by a date ("opérationnel avant avril", "live before the season"): when, not what. */
+const DEADLINE = /^(?:operationnel(?:le)?s?|live|online|ready|in place|up and running|fertig|einsatzbereit|startklar|pret(?:e|s)?|listo|lista|operativo|mise en ligne|go live|pilot)\b.*\b(?:avant|before|by|bis|vor|antes|within|innerhalb|d ici|para)\b/;
 
 /** One word that names no need of its own ("eine Lösung, wo Mieter …" asks for what follows). */
 const GENERIC = new Set('solution solutions losung tool tools outil outils herramienta herramientas system systeme sistema software logiciel app application aplicacion plattform platform plateforme plataforma'.split(' '));
@@ -411,7 +442,7 @@ export function readStatedNeeds(message: string): StatedNeed[] {
       NEED_VERB.lastIndex = 0;
     }
     // Prose: the sentences that say what is wanted, list it after a colon, or name a problem.
-    for (const sentence of line.split(/(?<=[.!?])\s+/)) {
+    for (const sentence of sentencesOf(line)) {
       const system = systemOf(sentence);
       if (system) sources.push({ text: system, listed: true, kind: 'system', nearInstruction, parts: [system] });
       const enumeration = enumerationOf(sentence);
@@ -420,7 +451,9 @@ export function readStatedNeeds(message: string): StatedNeed[] {
         // "…build a reliable shop integration: orders, refunds, stock": the need, then its items.
         const need = needOf(enumeration.lead);
         if (need && !ANNOUNCES_LIST.test(accentFree(need.text.trim()))) sources.push({ text: need.text, listed: need.subject, kind: 'need', nearInstruction });
-        sources.push({ text: enumeration.items, listed: true, kind: 'need', nearInstruction });
+        // "Our spreadsheets are a mess: …": what follows a named problem are problems too.
+        const kind: StatedNeedKind = !need && PROBLEM_AFTER_SUBJECT.test(accentFree(enumeration.lead)) ? 'problem' : 'need';
+        sources.push({ text: enumeration.items, listed: true, kind, nearInstruction });
         continue;
       }
       for (const need of needsOf(sentence)) sources.push({ text: need.text, listed: need.subject, kind: 'need', nearInstruction });
@@ -441,7 +474,8 @@ export function readStatedNeeds(message: string): StatedNeed[] {
       const split = pieces(fragment);
       for (const piece of split) {
         const phrase = tidy(piece, minWords);
-        if (!phrase || TIMING.test(accentFree(phrase)) || GENERIC.has(accentFree(phrase)) || needs.some((need) => need.phrase.toLowerCase() === phrase.toLowerCase())) continue;
+        const plainPhrase = phrase ? accentFree(phrase) : '';
+        if (!phrase || TIMING.test(plainPhrase) || DEADLINE.test(plainPhrase) || CONTACT.test(plainPhrase) || GENERIC.has(plainPhrase) || needs.some((need) => need.phrase.toLowerCase() === phrase.toLowerCase())) continue;
         needs.push({ phrase, context: split.length > 1 ? piece : fragment, kind: source.kind, nearInstruction: source.nearInstruction });
         if (needs.length >= MAX_NEEDS) return needs;
       }

@@ -245,6 +245,20 @@ describe('statedNeeds', () => {
 
   it('keeps a phrase readable when it is too long: articles and fillers go, prepositions stay; a name at the end is kept', () => {
     assert.deepEqual(statedNeeds('- Dispatchers then lose track of which vans were serviced last month'), ['Dispatchers lose track of which vans were']);
-    assert.ok(statedNeeds('- Import der Zählerstände aus den Messgeräten über die Schnittstelle von Techem').some((need) => /Techem$/.test(need)));
+    assert.deepEqual(statedNeeds('- Import of the meter readings from the portal of Techem'), ['Import of meter readings from portal Techem']);
+    // German writes every noun with a capital: none of them counts as a name.
+    assert.deepEqual(statedNeeds('- Erfassung der Arbeitszeiten auf der Baustelle mit dem Handy der Monteure'), ['Erfassung Arbeitszeiten auf Baustelle mit Handy Monteure']);
+  });
+  it('does not end a sentence at an abbreviation, and drops requests for a call, readiness dates and consequences', () => {
+    assert.deepEqual(statedNeeds('Wir brauchen einen Webshop inkl. Gutscheinen und Versandlabels für DHL.'), ['Webshop inkl. Gutscheinen', 'Versandlabels für DHL']);
+    assert.deepEqual(statedNeeds('We would like to set up a short call next week.'), []);
+    assert.deepEqual(statedNeeds('Le portail doit être opérationnel avant la rentrée.'), []);
+    assert.deepEqual(statedNeeds('Die Termine müssen mit dem Kalender abgeglichen werden, sonst gibt es Chaos.'), ['Kalender abgeglichen werden']);
+  });
+
+  it('reads an enumeration after a named mess as problems', () => {
+    const needs = readStatedNeeds('Our rota is a mess: shifts swapped by text, holidays on a wall calendar, overtime nobody tracks.');
+    assert.deepEqual(needs.map((need) => need.kind), ['problem', 'problem', 'problem']);
+    assert.ok(needs.some((need) => need.phrase === 'Holidays on a wall calendar'), needs.map((need) => need.phrase).join(' | '));
   });
 });
