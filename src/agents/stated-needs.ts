@@ -17,6 +17,11 @@ const MAX_NEEDS = 16;
 // A capital letter with a full stop is an initial ("B. Kowalski" signs the message), not an item: "A)" or "a." is.
 const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-h][.)]|[A-H]\)|[-•*–·▪●])\s+(.+)$/;
 
+/** People who use what is built, in the plural (accent-free): what they would do or must be able to do is a need. */
+// Words ending in "s" that are no plural of people are excluded up front.
+const PEOPLE =
+  '\\b(?!(?:this|his|its|us|is|was|has|does|process|business|status|access|address|class|news|analysis|always|perhaps|sometimes|plus|tous|nous|vous|sans|tres|mas|menos|ellos|ellas|nosotros|vosotros|ustedes|elles|ils|les|des|mes|tes|ses|nos|vos|los|las|sus|mis|tus)\\b)(?:\\w{3,}s|kunden|nutzer|nutzerinnen|mitarbeiter|mitarbeitende|mitarbeitenden|fahrer|patienten|besucher|mieter|techniker|monteure|mitglieder|eltern|schuler|gaste|handler|teilnehmer|\\w+eux|\\w+aux)';
+
 /**
  * Words that introduce what the sender wants, in the four languages (normalised, accent-free,
  * apostrophes as spaces); the need is what follows the last of them in a sentence.
@@ -46,6 +51,8 @@ const NEED_VERBS = [
   'moglich sein', 'doivent pouvoir', 'doit pouvoir', 'doivent', 'doit', 'devra', 'devront', 'deben poder', 'debe poder',
   'deben', 'debe', 'debera', 'deberan', 'ware (?:schon|toll|gut|super|ideal) wenn',
   'has to', 'have to', 'needs to', 'need to', 'be able to', 'puissent', 'puisse', 'puedan', 'pueda', 'podamos',
+  // What the people who will use it would do: "visitors would scan a code", "die Fahrer könnten".
+  `(?<=${PEOPLE} )(?:would|could|konnten|wurden|konnen|pourraient|pourront|peuvent|podrian|podran|pueden)`,
   '(?:schon|toll|super|gut|ideal|praktisch|hilfreich|wunschenswert) ware', '(?:it )?would be (?:good|nice|great|ideal|useful|helpful) to',
   '(?:it )?would help to', 'nos vendria bien', 'vendria bien', 'nos ayudaria', 'nous aiderait d', 'it would be (?:great|nice|good|ideal) if',
   'would be (?:great|nice|good|ideal) if', '(?:ce )?serait (?:bien|ideal|utile) (?:que|si|d avoir)',
@@ -233,7 +240,24 @@ function needOf(sentence: string): { text: string; subject: boolean } | null {
 }
 
 /** Need verbs that go on from a subject rather than ask anew: "(que los técnicos) puedan", "(drivers) should". */
-const MODAL = /^(?:should|must|need|needs|has to|have to|be able|soll|muss|mussen|moglich|doi|devr|deb|puiss|pued|podamos)/;
+const MODAL = /^(?:should|must|need|needs|has to|have to|be able|soll|muss|mussen|moglich|doi|devr|deb|puiss|pued|podamos|would|could|konnten|wurden|konnen|pourr|peuvent|podr)/;
+
+/**
+ * The people before a need verb ("our curators need to be able to add tours"), when they are one or
+ * two words in the plural: the need is what they do ("Curators add tours").
+ */
+function peopleBefore(sentence: string, plain: string, verbIndex: number, from: number): string | null {
+  const clauseStart = Math.max(from, ...[...plain.slice(0, verbIndex).matchAll(/[,;:(]|\b(?:and|und|et|y|then|dann|puis|luego)\b/g)].map((match) => match.index + match[0].length));
+  const words = sentence
+    .slice(clauseStart, verbIndex)
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word && !EDGE_WORDS.has(accentFree(word)) && !POSSESSIVES.has(accentFree(word)));
+  if (words.length < 1 || words.length > 2) return null;
+  const last = accentFree(words[words.length - 1]!);
+  if (!new RegExp(`^${PEOPLE}$`).test(last)) return null;
+  return strip(words.join(' '));
+}
 
 /** A need that ends pointing back ("it would need to pull from that"): it names nothing. */
 const ENDS_POINTING_BACK = /\b(?:from|with|into|to|on|in|mit|von|an|in|avec|de|dans|con|a|en) (?:that|it|this|them|those|das|dem|diesem|cela|ca|eux|eso|esto|ello)\W*$/;
@@ -262,7 +286,10 @@ function needsOf(sentence: string): { text: string; subject: boolean }[] {
       refused = true;
       return;
     }
-    const end = verbs[index + 1]?.index ?? sentence.length;
+    let end = verbs[index + 1]?.index ?? sentence.length;
+    // "…and see images; the content has to be…": the next verb's subject is not part of this need.
+    const boundary = Math.max(...[...plain.slice(0, end).matchAll(/[,;:]/g)].map((match) => match.index).filter((at) => at > verb.index), -1);
+    if (index + 1 < verbs.length && boundary >= 0 && (plain.slice(boundary + 1, end).match(/\p{L}+/gu) ?? []).length <= 3) end = boundary;
     const rest = sentence.slice(verb.index + verb[0].length, end).trim();
     const plainRest = accentFree(rest);
     // "We'd like this done before March": a pronoun points back at a need, it names none.
@@ -271,7 +298,14 @@ function needsOf(sentence: string): { text: string; subject: boolean }[] {
       return;
     }
     // What is called important may be one word ("Wichtig ist uns der Datenschutz").
-    if (/\p{L}/u.test(rest)) needs.push({ text: rest, subject: WEIGHS.test(verb[0]) });
+    if (!/\p{L}/u.test(rest)) return;
+    const people = MODAL.test(verb[0]) ? peopleBefore(sentence, plain, verb.index, index > 0 ? verbs[index - 1]!.index + verbs[index - 1]![0].length : 0) : null;
+    // "Visitors would scan a code and see images": the people, then what they do. French and
+    // Spanish keep the verb ("Clientes deben poder pagar"), their infinitive alone reads badly.
+    const keepsVerb = /^(?:doi|devr|deb|puiss|pued|podamos|pourr|peuvent|podr)/.test(verb[0]);
+    const verbAsWritten = sentence.slice(verb.index, verb.index + verb[0].length);
+    const text = people ? `${people} ${keepsVerb ? `${verbAsWritten} ` : ''}${rest.replace(/^(?:be|sein|etre|ser|estar)\s+/i, '')}` : rest;
+    needs.push({ text, subject: WEIGHS.test(verb[0]) });
   });
   // A need found, or one refused as uncertain or pointing back: nothing more to find in the sentence.
   if (needs.length > 0 || refused) return needs;
