@@ -83,7 +83,7 @@ const NEED_AFTER = /\b(?:matters? (?:a (?:great deal|lot) |very much |most )?to 
 
 /** Words a phrase should not start or end with. */
 const EDGE_WORDS = new Set(
-  'a an the and or with for of to in on our your we us uns dass also auch aussi tambien ademas außerdem ausserdem und oder mit fur von zu im in am an der die das den dem des ein eine einen einem einer eines unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo noch zudem dazu wenn falls c est be sein etre ser estar is ist es en del al au aux dans sur zum zur beim vom into from by at as so too then dann puis luego wir nous ich je i have avoir tener inkl incl including einschliesslich inclus incluido incluida'.split(' '),
+  'a an the and or with for of to in on our your we us uns dass also auch aussi tambien ademas außerdem ausserdem und oder mit fur von zu im in am an der die das den dem des ein eine einen einem einer eines unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo noch zudem dazu wenn falls c est be sein etre ser estar is ist es en del al au aux dans sur zum zur beim vom into from by at as so too then dann puis luego wir nous ich je i have avoir tener inkl incl including einschliesslich inclus incluido incluida it they ils elles ellos'.split(' '),
 );
 
 // Apostrophes read as spaces ("we'd like" as "we d like", "j'aimerais" as "j aimerais"); one character for one, so indexes still fit the sentence.
@@ -165,6 +165,10 @@ function outsideParentheses(text: string, separator: RegExp): string[] {
   return parts;
 }
 
+/** A recurring time ("every Friday", "jeden Montag", "chaque matin", "cada viernes"), with the space after it. */
+const RECURRING =
+  /\b(?:every|each|jeden|jede|jedes|chaque|tous les|toutes les|cada|todos los|todas las) (?:day|morning|evening|week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tag|morgen|abend|woche|monat|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|jour|matin|soir|semaine|mois|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|dia|manana|tarde|semana|mes|lunes|martes|miercoles|jueves|viernes|sabado|domingo)s?(?: (?:morning|evening|night|fruh|morgen|abend|matin|soir|por la manana|por la tarde))?\b\s*/;
+
 /** Articles and filler adverbs ("dann", "still"): the first words to go from a phrase too long to keep whole. */
 // Not "a", "des" or "du": in French and Spanish they are prepositions ("à la main", "a mano").
 const ARTICLES = new Set('an the der die das den dem ein eine einen einem einer eines le la les l un une el los las unos unas lo dann then puis luego entonces noch schon ubrigens already still immer'.split(' '));
@@ -186,6 +190,11 @@ function tidy(phrase: string, minWords: number): string | null {
   // without them a phrase stops reading as a sentence ("lose track parts were ordered").
   let kept = [...words];
   const count = () => wordsOf(normalizeText(kept.join(' '))).length;
+  // When it is too long, how often something happens goes first ("every Friday", "jeden Morgen").
+  if (count() > MAX_WORDS) {
+    const often = RECURRING.exec(accentFree(kept.join(' ')));
+    if (often) kept = strip(kept.join(' ').slice(0, often.index) + kept.join(' ').slice(often.index + often[0].length)).split(' ').filter(Boolean);
+  }
   for (let index = kept.length - 2; count() > MAX_WORDS && index > 0; index -= 1) {
     if (ARTICLES.has(accentFree(kept[index]!))) kept.splice(index, 1);
   }

@@ -272,4 +272,8 @@ describe('statedNeeds', () => {
     // The subject of the next need verb stays out of the need before it.
     assert.deepEqual(statedNeeds('Riders could rate each trip; the ratings must stay anonymous.'), ['Riders rate each trip', 'Ratings stay anonymous']);
   });
+  it('drops how often something happens from a phrase too long to keep whole, and a leading "it"', () => {
+    assert.ok(statedNeeds('Every Monday morning our planner copies all the jobs into Excel by hand.').includes('Planner copies all jobs into Excel'));
+    assert.deepEqual(statedNeeds('- the driver signs and it goes straight to accounting'), ['Driver signs', 'Goes straight to accounting']);
+  });
 });
