@@ -112,6 +112,8 @@ const TEXT: Record<AgencyLanguage, {
   statedWith: (names: string) => string;
   problem: string;
   problemWith: (names: string) => string;
+  system: (name: string) => string;
+  systemDetail: string;
   scope: (names: string) => string;
   scopeTitle: string;
   budget: string;
@@ -126,6 +128,8 @@ const TEXT: Record<AgencyLanguage, {
     statedWith: (names) => `Wie in Ihrer Anfrage genannt; umgesetzt mit: ${names}.`,
     problem: 'Ein Problem, das Ihre Anfrage nennt; die Lösung ist darauf ausgelegt, es zu beheben.',
     problemWith: (names) => `Ein Problem, das Ihre Anfrage nennt; wir beheben es mit: ${names}.`,
+    system: (name) => `Anbindung an ${name}`,
+    systemDetail: 'Ihre Anfrage nennt dieses System als im Einsatz; die Lösung arbeitet damit zusammen, wie genau, klären wir im Workshop.',
     scope: (names) => `Die Anfrage nennt noch keine konkreten Funktionen. Wir klären Ziele und Umfang gemeinsam${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Ziele und Umfang klären',
     budget: 'Welches Budget ist für das Projekt vorgesehen?',
@@ -140,6 +144,8 @@ const TEXT: Record<AgencyLanguage, {
     statedWith: (names) => `As named in your request; delivered with: ${names}.`,
     problem: 'A problem your request names; the solution is designed to remove it.',
     problemWith: (names) => `A problem your request names; we remove it with: ${names}.`,
+    system: (name) => `Integration with ${name}`,
+    systemDetail: 'Your request names this system as in use; the solution works with it, and we will settle how in the workshop.',
     scope: (names) => `The request does not name concrete features yet. We will clarify goals and scope together${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Clarify goals and scope',
     budget: 'What budget have you set aside for the project?',
@@ -154,6 +160,8 @@ const TEXT: Record<AgencyLanguage, {
     statedWith: (names) => `Comme indiqué dans votre demande ; réalisé avec : ${names}.`,
     problem: 'Un problème que cite votre demande ; la solution est conçue pour le résoudre.',
     problemWith: (names) => `Un problème que cite votre demande ; nous le résolvons avec : ${names}.`,
+    system: (name) => `Intégration avec ${name}`,
+    systemDetail: "Votre demande cite ce système comme déjà utilisé ; la solution fonctionne avec lui, et nous définirons comment lors de l'atelier.",
     scope: (names) => `La demande ne cite pas encore de fonctionnalités concrètes. Nous clarifierons ensemble les objectifs et le périmètre${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Clarifier les objectifs et le périmètre',
     budget: 'Quel budget avez-vous prévu pour le projet ?',
@@ -168,6 +176,8 @@ const TEXT: Record<AgencyLanguage, {
     statedWith: (names) => `Tal como lo indica su solicitud; se realiza con: ${names}.`,
     problem: 'Un problema que menciona su solicitud; la solución está pensada para resolverlo.',
     problemWith: (names) => `Un problema que menciona su solicitud; lo resolvemos con: ${names}.`,
+    system: (name) => `Integración con ${name}`,
+    systemDetail: 'Su solicitud menciona este sistema como ya en uso; la solución trabaja con él, y acordaremos cómo en el taller.',
     scope: (names) => `La solicitud aún no nombra funciones concretas. Aclararemos juntos los objetivos y el alcance${names ? ` (${names})` : ''}.`,
     scopeTitle: 'Aclarar objetivos y alcance',
     budget: '¿Qué presupuesto tienen previsto para el proyecto?',
@@ -203,14 +213,16 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
   const manipulative = readLeadSignals(normalized, lead.message).injection;
   // A need's components are read from the part of the message it was cut from, not from its
   // shortened phrase alone: "Umzug auf ein neues System (Shopware 6 …)" names the shop.
+  // A system the lead uses is named as what the solution is integrated with, and found with it.
   const stated = readStatedNeeds(lead.message)
+    .map((need) => (need.kind === 'system' ? { ...need, phrase: text.system(need.phrase), context: `${need.context} ${text.system(need.phrase)}` } : need))
     .map((need) => {
       const components = matchCatalogue(normalizeText(need.context), agency.components, allKeywords).map((match) => match.entry);
       return { ...need, components };
     })
     .filter((need) => !manipulative || need.components.length > 0 || (!need.nearInstruction && !asksForFavours(need.context)));
   const statedDetail = (kind: StatedNeedKind, names: string) =>
-    kind === 'problem' ? (names ? text.problemWith(names) : text.problem) : names ? text.statedWith(names) : text.stated;
+    kind === 'system' ? text.systemDetail : kind === 'problem' ? (names ? text.problemWith(names) : text.problem) : names ? text.statedWith(names) : text.stated;
   const coveredByStated = new Set(stated.flatMap((need) => need.components.map((component) => component.id)));
   const drafts = [
     ...stated.map((need) => ({

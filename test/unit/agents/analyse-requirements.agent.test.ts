@@ -95,6 +95,16 @@ describe(analyseRequirementsOffline.name, () => {
     assert.doesNotMatch(titles, /price guarantee|existing customers|priority|free year|hosting/i);
   });
 
+  it('names a system the lead uses as what the solution integrates with, in the lead\'s language', () => {
+    const result = analyse({ ...leads.en, message: 'We want patients to book appointments online. We use Cliniko as our practice software.' });
+    const system = result.requirements.find((requirement) => requirement.title === 'Integration with Cliniko');
+    assert.ok(system, result.requirements.map((requirement) => requirement.title).join(' | '));
+    assert.ok(system.componentIds.includes('erp-crm-integration'), system.componentIds.join(','));
+    assert.match(system.detail, /in use/);
+    const german = analyse({ ...leads.de, message: 'Wir brauchen ein Kundenportal. Wir nutzen DATEV für die Buchhaltung.' });
+    assert.ok(german.requirements.some((requirement) => requirement.title === 'Anbindung an DATEV'));
+  });
+
   it('writes French and Spanish', () => {
     const fr = analyse(leads.fr);
     assert.ok(fr.requirements.some((requirement) => requirement.componentIds.includes('ecommerce-shop')));

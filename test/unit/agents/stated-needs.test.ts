@@ -85,9 +85,9 @@ describe('statedNeeds', () => {
   });
 
   it('reads what a message says should or must be possible, and what would be nice, as needs', () => {
-    assert.ok(statedNeeds('Members should be able to pause their membership online.').includes('Pause membership online'));
-    assert.ok(statedNeeds('Die Techniker sollen Fotos direkt vom Einsatzort hochladen.').includes('Fotos direkt vom Einsatzort hochladen'));
-    assert.ok(statedNeeds('Les clients doivent pouvoir suivre leur colis.').includes('Suivre colis'));
+    assert.ok(statedNeeds('Members should be able to pause their membership online.').includes('Members pause membership online'));
+    assert.ok(statedNeeds('Die Techniker sollen Fotos direkt vom Einsatzort hochladen.').includes('Techniker Fotos direkt vom Einsatzort hochladen'));
+    assert.ok(statedNeeds('Les clients doivent pouvoir suivre leur colis.').includes('Clients doivent pouvoir suivre colis'));
     assert.ok(statedNeeds('Un programa de fidelización sería genial.').includes('Programa de fidelización'));
   });
 
@@ -131,7 +131,7 @@ describe('statedNeeds', () => {
       readStatedNeeds('Las matrículas se hacen en papel y luego las pasamos a mano.').map((need) => [need.kind, need.phrase]),
       [
         ['problem', 'Matrículas se hacen en papel'],
-        ['problem', 'Luego las pasamos a mano'],
+        ['problem', 'Pasamos a mano'],
       ],
     );
     assert.ok(statedNeeds('Rescheduling calls tie up reception for hours; the notes are re-entered in the PMS.').some((need) => /re-entered/.test(need)));
@@ -191,5 +191,89 @@ describe('statedNeeds', () => {
     assert.ok(statedNeeds('It would be great if drivers could scan delivery notes.').includes('Drivers could scan delivery notes'));
     assert.ok(statedNeeds("Pour nous, l'essentiel est la traçabilité des lots.").includes('Traçabilité des lots'));
     assert.ok(statedNeeds('Sería interesante que los técnicos puedan firmar en la tablet.').includes('Técnicos puedan firmar en la tablet'));
+  });
+  it('reads every need verb of a sentence up to the next one, a subject running on into "can / should" as one need', () => {
+    const needs = statedNeeds('The portal has to show invoices in euros, and it must also send a monthly statement.');
+    assert.ok(needs.includes('Show invoices in euros'), needs.join(' | '));
+    assert.ok(needs.includes('Send a monthly statement'), needs.join(' | '));
+    assert.ok(statedNeeds('Nos gustaría que los socios puedan reservar pistas desde el móvil.').includes('Socios puedan reservar pistas desde el móvil'));
+    // A verb inside a parenthesis explains; it asks for nothing.
+    assert.deepEqual(statedNeeds('Wir brauchen eine Schichtplanung (wer muss wann arbeiten) für drei Standorte.'), ['Schichtplanung für drei Standorte']);
+    // An object that points back names nothing.
+    assert.deepEqual(statedNeeds('Our members use Glofox, so the app would need to sync with it.'), []);
+  });
+
+  it('reads the needs of the first person singular, of passive and inverted German, and of "would be good to / would help"', () => {
+    assert.ok(statedNeeds("what i'm after is a rota planner for my three cafes.").some((need) => /^Rota planner for three cafes$/i.test(need)));
+    assert.ok(statedNeeds('Gesucht wird ein Tool, mit dem Monteure Arbeitszeiten erfassen.').some((need) => /Monteure Arbeitszeiten erfassen/.test(need)));
+    assert.ok(statedNeeds('Praktisch wäre außerdem eine Exportfunktion für den Steuerberater.').includes('Exportfunktion für den Steuerberater'));
+    assert.ok(statedNeeds('It would be good to see stock levels per warehouse.').includes('See stock levels per warehouse'));
+    assert.ok(statedNeeds('Nos vendría bien un aviso cuando un pedido se retrase.').some((need) => /^Aviso cuando un pedido se retrase$/.test(need)));
+    assert.deepEqual(statedNeeds('Un export vers la comptabilité serait un vrai plus.'), ['Export vers la comptabilité']);
+    assert.deepEqual(statedNeeds('Data privacy matters a great deal to us.'), ['Data privacy']);
+  });
+
+  it('reads the prose line after one that ends announcing the needs with a colon, up to a blank line', () => {
+    const message = ['Hallo,', '', 'was wir bräuchten:', 'Tourenplanung für die Monteure, Materialbestellung per App, Auswertung der Arbeitszeiten', '', 'Gruß'].join('\n');
+    assert.deepEqual(statedNeeds(message), ['Tourenplanung für die Monteure', 'Materialbestellung per App', 'Auswertung der Arbeitszeiten']);
+    // The sender introducing itself is no list of needs.
+    assert.deepEqual(statedNeeds('Kurz zu uns: Schreinerei, zwei Werkstätten, 25 Leute.'), []);
+  });
+
+  it('keeps a run of language names together and splits a long phrase before it', () => {
+    assert.ok(statedNeeds('The booking page must be available in English, Dutch and German.').includes('Available in English, Dutch and German'));
+    const needs = statedNeeds('Queremos que el asistente responda a las dudas de los huéspedes en francés, inglés y alemán.');
+    assert.ok(needs.includes('Francés, inglés y alemán'), needs.join(' | '));
+  });
+
+  it('splits at "+" but not at "&", and drops starts, deadlines, remarks and lone generic words', () => {
+    assert.deepEqual(statedNeeds('- Lagerbuchung + Inventur'), ['Lagerbuchung', 'Inventur']);
+    assert.deepEqual(statedNeeds('- Click & reserve im Shop'), ['Click & reserve im Shop']);
+    assert.deepEqual(statedNeeds('We would like to start in May.'), []);
+    assert.deepEqual(statedNeeds('Nous aimerions l\'avoir pour la rentrée.'), []);
+    assert.deepEqual(statedNeeds('It must connect to Xero, that is where our accounts live.'), ['Connect to Xero']);
+    assert.deepEqual(statedNeeds('Wir suchen eine Lösung, mit der Kunden Retouren anmelden.').filter((need) => /^Lösung$/.test(need)), []);
+  });
+
+  it('names a system the sender says it uses, when it looks like a product name', () => {
+    const systems = (message: string) => readStatedNeeds(message).filter((need) => need.kind === 'system').map((need) => need.phrase);
+    assert.deepEqual(systems('We use Pipedrive as our CRM.'), ['Pipedrive']);
+    assert.deepEqual(systems('Wir nutzen übrigens Lexware Office.'), ['Lexware Office']);
+    assert.deepEqual(systems('Nous utilisons Sage 100 pour la comptabilité.'), ['Sage 100']);
+    assert.deepEqual(systems('we use spreadsheets for everything'), []);
+  });
+
+  it('keeps a phrase readable when it is too long: articles and fillers go, prepositions stay; a name at the end is kept', () => {
+    assert.deepEqual(statedNeeds('- Dispatchers then lose track of which vans were serviced last month'), ['Dispatchers lose track of which vans were']);
+    assert.deepEqual(statedNeeds('- Import of the meter readings from the portal of Techem'), ['Import of meter readings from portal Techem']);
+    // German writes every noun with a capital: none of them counts as a name.
+    assert.deepEqual(statedNeeds('- Erfassung der Arbeitszeiten auf der Baustelle mit dem Handy der Monteure'), ['Erfassung Arbeitszeiten auf Baustelle mit Handy Monteure']);
+  });
+  it('does not end a sentence at an abbreviation, and drops requests for a call, readiness dates and consequences', () => {
+    assert.deepEqual(statedNeeds('Wir brauchen einen Webshop inkl. Gutscheinen und Versandlabels für DHL.'), ['Webshop inkl. Gutscheinen', 'Versandlabels für DHL']);
+    assert.deepEqual(statedNeeds('We would like to set up a short call next week.'), []);
+    assert.deepEqual(statedNeeds('Le portail doit être opérationnel avant la rentrée.'), []);
+    assert.deepEqual(statedNeeds('Die Termine müssen mit dem Kalender abgeglichen werden, sonst gibt es Chaos.'), ['Kalender abgeglichen werden']);
+  });
+
+  it('reads an enumeration after a named mess as problems', () => {
+    const needs = readStatedNeeds('Our rota is a mess: shifts swapped by text, holidays on a wall calendar, overtime nobody tracks.');
+    assert.deepEqual(needs.map((need) => need.kind), ['problem', 'problem', 'problem']);
+    assert.ok(needs.some((need) => need.phrase === 'Holidays on a wall calendar'), needs.map((need) => need.phrase).join(' | '));
+  });
+  it('names the people who would or must do something with what they do, keeping the verb in French and Spanish', () => {
+    assert.ok(statedNeeds('Guests would check in with a code sent by text message.').includes('Guests check in with a code sent'));
+    assert.ok(statedNeeds('Our installers need to be able to order spare parts from the van.').includes('Installers order spare parts from the van'));
+    assert.deepEqual(statedNeeds('Die Mieter sollen Zählerstände selbst melden.'), ['Mieter Zählerstände selbst melden']);
+    assert.deepEqual(statedNeeds('Los socios deben poder reservar clases.'), ['Socios deben poder reservar clases']);
+    // A thing is no person, and "this" is no plural.
+    assert.deepEqual(statedNeeds('The invoice has to show the VAT number.'), ['Show the VAT number']);
+    assert.deepEqual(statedNeeds('This would save us a lot.'), []);
+    // The subject of the next need verb stays out of the need before it.
+    assert.deepEqual(statedNeeds('Riders could rate each trip; the ratings must stay anonymous.'), ['Riders rate each trip', 'Ratings stay anonymous']);
+  });
+  it('drops how often something happens from a phrase too long to keep whole, and a leading "it"', () => {
+    assert.ok(statedNeeds('Every Monday morning our planner copies all the jobs into Excel by hand.').includes('Planner copies all jobs into Excel'));
+    assert.deepEqual(statedNeeds('- the driver signs and it goes straight to accounting'), ['Driver signs', 'Goes straight to accounting']);
   });
 });
