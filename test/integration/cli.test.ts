@@ -19,7 +19,7 @@ describe('leadpilot migrate and api-key against DATABASE_URL', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.equal(second.code, 0, second.stderr);
     const outputs = [first.stdout, second.stdout].sort();
-    assert.match(outputs.join('\n'), /Applied 6 migration/);
+    assert.match(outputs.join('\n'), /Applied 7 migration/);
     assert.match(outputs.join('\n'), /up to date/);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
