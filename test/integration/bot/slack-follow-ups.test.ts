@@ -178,6 +178,15 @@ describe(followUpCardKind.name, () => {
     assert.deepEqual(await decisionsOf(followUp.id), []);
   });
 
+  it('shows a follow-up cancelled by a recorded outcome', async () => {
+    const { proposalId, followUp } = await firstFollowUp();
+    await cardOf(followUp.id);
+    const outcome = await graphql(server.graphqlUrl, `mutation ($id: ID!) { recordProposalOutcome(id: $id, outcome: ACCEPTED) { status } }`, { variables: { id: proposalId }, key: server.keys.integration });
+    assert.equal(outcome.data?.['recordProposalOutcome']?.status, 'ACCEPTED', JSON.stringify(outcome.errors));
+    const card = await cardShowing(followUp.id, /Cancelled\*?, not sent: outcome accepted recorded/);
+    assert.deepEqual(actionIdsOf(card), ['follow_up_view']);
+  });
+
   it('shows a follow-up cancelled by an erasure without the person\'s data', async () => {
     const { leadId, followUp } = await firstFollowUp({ name: 'Greta Lindqvist' });
     await cardOf(followUp.id);
