@@ -18,6 +18,8 @@ export interface BotContext {
   /** Empty: anyone in the channel may decide. */
   approverIds: readonly string[];
   publicUrl?: string | undefined;
+  /** FOLLOW_UP_OFFSETS: a follow-up card says which of them it is. */
+  followUpOffsetsMs: readonly number[];
   clock: Clock;
   logger: Logger;
   /** Bolt's client (retries on its own): for views and ephemeral answers, which are safe to repeat. */
@@ -31,7 +33,7 @@ export interface BotContext {
 
 export const mayDecide = (context: BotContext, userId: string) => context.approverIds.length === 0 || context.approverIds.includes(userId);
 
-export const REFUSAL = 'Only the approvers named in SLACK_APPROVER_IDS may approve or reject proposals. Nothing changed.';
+export const REFUSAL = 'Only the approvers named in SLACK_APPROVER_IDS may approve or reject proposals and follow-ups. Nothing changed.';
 
 /**
  * The key of one Slack request, the same on each of Slack's retries of it: the trigger id where

@@ -15,6 +15,8 @@ export interface LeadpilotApiOptions {
 
 const APPROVE = `mutation ($id: ID!, $comment: String, $onBehalfOf: String) { approveProposal(id: $id, comment: $comment, onBehalfOf: $onBehalfOf) { id status } }`;
 const REJECT = `mutation ($id: ID!, $feedback: String!, $onBehalfOf: String) { rejectProposal(id: $id, feedback: $feedback, onBehalfOf: $onBehalfOf) { id status } }`;
+const APPROVE_MESSAGE = `mutation ($id: ID!, $onBehalfOf: String) { approveOutboundMessage(id: $id, onBehalfOf: $onBehalfOf) { id status } }`;
+const REJECT_MESSAGE = `mutation ($id: ID!, $feedback: String!, $onBehalfOf: String) { rejectOutboundMessage(id: $id, feedback: $feedback, onBehalfOf: $onBehalfOf) { id status } }`;
 
 /**
  * The bot decides through the public API, like any other client: the API checks the key, records
@@ -31,6 +33,15 @@ export class LeadpilotApiClient {
 
   reject(proposalId: string, slackUserId: string, feedback: string): Promise<DecisionResult> {
     return this.decide(REJECT, 'rejectProposal', { id: proposalId, feedback, onBehalfOf: `slack:${slackUserId}` });
+  }
+
+  /** A follow-up waiting for approval (the decision is recorded with the message's id). */
+  approveOutboundMessage(messageId: string, slackUserId: string): Promise<DecisionResult> {
+    return this.decide(APPROVE_MESSAGE, 'approveOutboundMessage', { id: messageId, onBehalfOf: `slack:${slackUserId}` });
+  }
+
+  rejectOutboundMessage(messageId: string, slackUserId: string, feedback: string): Promise<DecisionResult> {
+    return this.decide(REJECT_MESSAGE, 'rejectOutboundMessage', { id: messageId, feedback, onBehalfOf: `slack:${slackUserId}` });
   }
 
   private async decide(query: string, field: string, variables: Record<string, unknown>): Promise<DecisionResult> {

@@ -10,18 +10,26 @@ import { LiveTopic } from '../pubsub/live-topics.js';
 import type { LivePubSub } from '../pubsub/live-pubsub.js';
 import { HeadlineKpiService } from '../services/headline-kpis.service.js';
 import type { ProposalService } from '../services/proposal.service.js';
-import { sweepApprovals, type SweepResult } from './approval-sweep.js';
+import { loadAgencyConfig } from '../agents/agency-config.js';
+import { analyseKpis } from '../agents/analyse-kpis.agent.js';
+import { TypeOrmAgentRunRecorder } from '../agents/models/agent-run.recorder.js';
+import { createLanguageModel } from '../agents/models/create-language-model.js';
+import { staleFollowUps, sweepApprovals, type SweepResult } from './approval-sweep.js';
 import type { BotContext } from './bot-context.js';
 import { syncCard, type CardSyncDependencies } from './card-sync.job.js';
+import { claimDigest, dueDigestDay, postDigest, type DigestDependencies } from './daily-digest.js';
+import { followUpDecidable, proposalDecidable, type Decidable } from './decidables.js';
+import { followUpCardKind } from './follow-up-card-kind.js';
 import type { LeadpilotApiClient } from './leadpilot-api.client.js';
 import { registerApproveAction } from './listeners/approve.action.js';
 import { registerRejectAction } from './listeners/reject.action.js';
 import { registerRejectFeedbackView } from './listeners/reject-feedback.view.js';
 import { registerLeadpilotCommand } from './listeners/leadpilot.command.js';
-import { registerViewProposalAction } from './listeners/view-proposal.action.js';
+import { registerViewAction } from './listeners/view.action.js';
+import { proposalCardKind } from './proposal-card-kind.js';
 import { SlackPostStore } from './slack-post.store.js';
 import { quietLogger, SlackPoster } from './slack-poster.js';
-import { SLACK_QUEUE_POLICIES, type SlackPayloads } from './slack-jobs.js';
+import { SLACK_QUEUE_POLICIES, type SlackPayloads, type SlackSyncPayload } from './slack-jobs.js';
 
 /** The Slack settings the bot cannot run without. */
 export interface SlackSettings {
@@ -118,15 +126,14 @@ export async function startSlackBot(deps: SlackBotDependencies): Promise<SlackBo
     headlines: new HeadlineKpiService(deps.dataSource, deps.clock),
     approverIds: slack.approverIds,
     publicUrl: publicUrlOf(deps.config),
+    followUpOffsetsMs: deps.config.followUps.offsetsMs,
     clock: deps.clock,
     logger,
     client: app.client,
     afterAck,
   };
-  registerApproveAction(app, context);
-  registerRejectAction(app, context);
-  registerRejectFeedbackView(app, context);
-  registerViewProposalAction(app, context);
+  registerDecisionListeners(app, context, proposalDecidable);
+  registerDecisionListeners(app, context, followUpDecidable);
   registerLeadpilotCommand(app, context);
 
   const queue: JobQueue<SlackPayloads> = await startJobQueue<SlackPayloads>({
@@ -138,20 +145,33 @@ export async function startSlackBot(deps: SlackBotDependencies): Promise<SlackBo
   });
   const cleanups: (() => Promise<void>)[] = [() => queue.stop(5_000)];
   try {
+    const poster = new SlackPoster({ token: slack.botToken, apiUrl: slack.apiUrl, logger, minimumPostIntervalMs: deps.minimumPostIntervalMs ?? 1_000 });
     const syncDeps: CardSyncDependencies = {
       dataSource: deps.dataSource,
       posts,
-      poster: new SlackPoster({ token: slack.botToken, apiUrl: slack.apiUrl, logger, minimumPostIntervalMs: deps.minimumPostIntervalMs ?? 1_000 }),
+      poster,
       channel: slack.approvalChannel,
       clock: deps.clock,
       approval: deps.config.approval,
+      followUpOffsetsMs: deps.config.followUps.offsetsMs,
       publicUrl: publicUrlOf(deps.config),
       logger,
     };
-    await queue.work('slack-sync', (payload) => syncCard(syncDeps, payload.proposalId), { concurrency: 1 });
-    const enqueueSync = async (proposalId: string) => {
-      await queue.enqueue('slack-sync', { proposalId });
+    const followUpKind = followUpCardKind(deps.config.followUps.offsetsMs);
+    const digestDeps = digestDependencies(deps, poster, context.headlines, logger);
+    await queue.work(
+      'slack-sync',
+      (payload) => {
+        if ('digestDay' in payload) return postDigest(digestDeps, payload.digestDay);
+        if ('outboundMessageId' in payload) return syncCard(syncDeps, followUpKind, payload.outboundMessageId);
+        return syncCard(syncDeps, proposalCardKind, payload.proposalId);
+      },
+      { concurrency: 1 },
+    );
+    const enqueue = async (payload: SlackSyncPayload) => {
+      await queue.enqueue('slack-sync', payload);
     };
+    const enqueueSync = (proposalId: string) => enqueue({ proposalId });
 
     // Every committed proposal change, from any process, becomes a card job.
     const changes = deps.live.subscribe(LiveTopic.PROPOSAL_CHANGED);
@@ -165,7 +185,40 @@ export async function startSlackBot(deps: SlackBotDependencies): Promise<SlackBo
       await listening;
     });
 
-    const sweep = () => sweepApprovals({ dataSource: deps.dataSource, clock: deps.clock, proposals: deps.proposals, approval: deps.config.approval, syncCard: enqueueSync, logger });
+    // The outbox announces every follow-up change as a change of its lead (written, decided,
+    // cancelled by a reply, an outcome, an unsubscribe or an erasure): the lead's follow-ups whose
+    // cards are behind get a card job.
+    const leadChanges = deps.live.subscribe(LiveTopic.LEAD_CHANGED);
+    const listeningToLeads = (async () => {
+      for await (const change of leadChanges) {
+        try {
+          const remindBefore = new Date(deps.clock.now().getTime() - deps.config.approval.reminderAfterMs);
+          for (const id of await staleFollowUps(deps.dataSource, remindBefore, change.id)) await enqueue({ outboundMessageId: id });
+        } catch (error) {
+          logger.error({ err: error, leadId: change.id }, "could not enqueue a follow-up's card job; the sweep will");
+        }
+      }
+    })();
+    cleanups.push(async () => {
+      await leadChanges.return(undefined);
+      await listeningToLeads;
+    });
+
+    const sweep = () =>
+      sweepApprovals({
+        dataSource: deps.dataSource,
+        clock: deps.clock,
+        proposals: deps.proposals,
+        approval: deps.config.approval,
+        enqueue,
+        claimDigest: async () => {
+          const day = dueDigestDay(deps.clock.now(), deps.config.digestAt);
+          if (!day) return null;
+          const claimed = await claimDigest(deps.dataSource, day, slack.approvalChannel, (payload, manager) => queue.enqueue('slack-sync', payload, { manager }));
+          return claimed ? day : null;
+        },
+        logger,
+      });
     await sweep();
     const interval = setInterval(() => {
       sweep().catch((error: unknown) => logger.error({ err: error }, 'the approval sweep failed; it runs again'));
@@ -189,6 +242,32 @@ export async function startSlackBot(deps: SlackBotDependencies): Promise<SlackBo
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+/** Approve, Reject (its modal) and View of one kind of card. */
+function registerDecisionListeners<Subject>(app: App, context: BotContext, decidable: Decidable<Subject>): void {
+  registerApproveAction(app, context, decidable);
+  registerRejectAction(app, context, decidable);
+  registerRejectFeedbackView(app, context, decidable);
+  registerViewAction(app, context, decidable);
+}
+
+/** The digest's numbers and analyst: the KPI analyst agent on the configured models (offline rules without one). */
+function digestDependencies(deps: SlackBotDependencies, poster: SlackPoster, headlines: HeadlineKpiService, logger: Logger): DigestDependencies {
+  let analyst: ReturnType<typeof createLanguageModel> | undefined;
+  const agency = loadAgencyConfig(deps.config.agencyConfigPath);
+  return {
+    dataSource: deps.dataSource,
+    poster,
+    clock: deps.clock,
+    approval: deps.config.approval,
+    dayKpis: (day) => headlines.forDay(day),
+    analyse: async (input) => {
+      analyst ??= createLanguageModel(deps.config.llm, { recorder: new TypeOrmAgentRunRecorder(deps.dataSource), logger: logger.child({ component: 'models' }), clock: deps.clock });
+      return (await analyseKpis(analyst.model, input, agency)).object;
+    },
+    logger,
+  };
 }
 
 /** PUBLIC_URL when it was set explicitly; otherwise there is no address people can reach. */

@@ -2,10 +2,15 @@ import type { QueuePolicy } from '../pipeline/job-queue.js';
 
 /** The bot's durable jobs. Payloads carry ids only. */
 export interface SlackPayloads {
-  /** Brings one proposal's card in line with it (post, update, remind). */
-  'slack-sync': { proposalId: string };
+  /**
+   * Brings one card in line with its subject (post, update, remind), or posts one day's digest.
+   * One queue for all, so everything the bot posts goes out in order and within Slack's pace.
+   */
+  'slack-sync': SlackSyncPayload;
   [name: string]: object;
 }
+
+export type SlackSyncPayload = { proposalId: string } | { outboundMessageId: string } | { digestDay: string };
 
 export const SLACK_QUEUE_POLICIES: Record<'slack-sync', Partial<QueuePolicy>> = {
   // One card job at a time across every bot process: the channel's posts go out in order and

@@ -1,10 +1,21 @@
 import type { DataSource } from 'typeorm';
 import { returnedRows } from '../database/query-rows.js';
 
-/** A proposal's card: where it was posted and what it shows. */
+/** What a card is about: a proposal revision, or a follow-up waiting for approval (an outbound message). */
+export type CardKindName = 'proposal' | 'follow_up';
+export interface CardRef {
+  kind: CardKindName;
+  id: string;
+}
+
+/** The column that holds each kind's subject (the table checks exactly one is set). */
+const SUBJECT_COLUMN: Record<CardKindName, 'proposal_id' | 'outbound_message_id'> = { proposal: 'proposal_id', follow_up: 'outbound_message_id' };
+
+/** A card: where it was posted and what it shows. */
 export interface SlackPost {
   id: string;
-  proposalId: string;
+  proposalId: string | null;
+  outboundMessageId: string | null;
   leadId: string;
   channel: string;
   /** Null while a post's outcome is unknown (the call failed without an answer). */
@@ -18,7 +29,7 @@ export interface SlackPost {
 }
 
 const columns = (table: string) =>
-  `${table}.id, ${table}.proposal_id AS "proposalId", ${table}.lead_id AS "leadId", ${table}.channel, ${table}.ts, ${table}.thread_ts AS "threadTs",
+  `${table}.id, ${table}.proposal_id AS "proposalId", ${table}.outbound_message_id AS "outboundMessageId", ${table}.lead_id AS "leadId", ${table}.channel, ${table}.ts, ${table}.thread_ts AS "threadTs",
    ${table}.posting_key AS "postingKey", ${table}.posting_started_at AS "postingStartedAt", ${table}.shown_status AS "shownStatus",
    ${table}.shown_version AS "shownVersion", ${table}.reminded_at AS "remindedAt"`;
 
@@ -26,8 +37,8 @@ const columns = (table: string) =>
 export class SlackPostStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async find(proposalId: string): Promise<SlackPost | null> {
-    const rows = (await this.dataSource.query(`SELECT ${columns('s')} FROM slack_posts s WHERE s.proposal_id = $1`, [proposalId])) as SlackPost[];
+  async find(ref: CardRef): Promise<SlackPost | null> {
+    const rows = (await this.dataSource.query(`SELECT ${columns('s')} FROM slack_posts s WHERE s.${SUBJECT_COLUMN[ref.kind]} = $1`, [ref.id])) as SlackPost[];
     return rows[0] ?? null;
   }
 
@@ -45,16 +56,17 @@ export class SlackPostStore {
    * Records the intent to post before posting (committed on its own), so that a retry after an
    * unknown outcome knows to look for the message first. Returns the row, whoever wrote it.
    */
-  async claim(post: { proposalId: string; leadId: string; channel: string; threadTs: string | null; postingKey: string }): Promise<{ post: SlackPost; created: boolean }> {
+  async claim(post: { ref: CardRef; leadId: string; channel: string; threadTs: string | null; postingKey: string }): Promise<{ post: SlackPost; created: boolean }> {
+    const column = SUBJECT_COLUMN[post.ref.kind];
     const inserted = returnedRows<{ id: string }>(
       await this.dataSource.query(
-        `INSERT INTO slack_posts (proposal_id, lead_id, channel, thread_ts, posting_key) VALUES ($1, $2, $3, $4, $5)
-          ON CONFLICT (proposal_id) DO NOTHING RETURNING id`,
-        [post.proposalId, post.leadId, post.channel, post.threadTs, post.postingKey],
+        `INSERT INTO slack_posts (${column}, lead_id, channel, thread_ts, posting_key) VALUES ($1, $2, $3, $4, $5)
+          ON CONFLICT (${column}) DO NOTHING RETURNING id`,
+        [post.ref.id, post.leadId, post.channel, post.threadTs, post.postingKey],
       ),
     );
-    const row = await this.find(post.proposalId);
-    if (!row) throw new Error(`slack_posts row for ${post.proposalId} vanished`);
+    const row = await this.find(post.ref);
+    if (!row) throw new Error(`slack_posts row for ${post.ref.kind} ${post.ref.id} vanished`);
     return { post: row, created: inserted.length === 1 };
   }
 

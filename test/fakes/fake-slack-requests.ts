@@ -75,7 +75,7 @@ export function buttonClick(options: { actionId: string; proposalId: string; use
 }
 
 /** The reject modal submitted (view_submission), as Slack sends it. */
-export function feedbackSubmission(options: { userId: string; privateMetadata: string; feedback: string; viewId?: string }): Record<string, unknown> {
+export function feedbackSubmission(options: { userId: string; privateMetadata: string; feedback: string; viewId?: string; callbackId?: string }): Record<string, unknown> {
   return {
     type: 'view_submission',
     team: { id: 'T0TEAM', domain: 'leadpilot-test' },
@@ -87,7 +87,7 @@ export function feedbackSubmission(options: { userId: string; privateMetadata: s
       id: options.viewId ?? `V${randomBytes(4).toString('hex').toUpperCase()}`,
       team_id: 'T0TEAM',
       type: 'modal',
-      callback_id: 'proposal_reject_feedback',
+      callback_id: options.callbackId ?? 'proposal_reject_feedback',
       private_metadata: options.privateMetadata,
       hash: randomBytes(8).toString('hex'),
       state: { values: { feedback_block: { feedback_input: { type: 'plain_text_input', value: options.feedback } } } },

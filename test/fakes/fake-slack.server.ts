@@ -110,6 +110,16 @@ export class FakeSlackServer {
     return this.messages.filter((message) => message.metadata?.event_payload['proposal_id'] === proposalId);
   }
 
+  /** The cards of a follow-up (an outbound message), by the metadata the bot sends. */
+  followUpCardsOf(outboundMessageId: string): FakeSlackMessage[] {
+    return this.messages.filter((message) => message.metadata?.event_payload['outbound_message_id'] === outboundMessageId);
+  }
+
+  /** The daily digests posted, oldest first. */
+  digests(): FakeSlackMessage[] {
+    return this.messages.filter((message) => message.metadata?.event_type === 'leadpilot_daily_digest');
+  }
+
   /** Polls until `done` holds; the deadline only bounds a hang. */
   async waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;

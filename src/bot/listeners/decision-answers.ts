@@ -1,22 +1,28 @@
 import type { RespondFn } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
-import { loadCardSubject } from '../card-subject.js';
+import type { Decidable } from '../decidables.js';
 import type { DecisionResult } from '../leadpilot-api.client.js';
-import { alreadyDecidedText } from '../proposal-card.js';
 import { escapeMrkdwn } from '../slack-text.js';
 
 /** A decision that went through says nothing more (the card updates); a refused one says why. */
-export async function answerDecision(context: BotContext, respond: (message: { text: string }) => Promise<unknown>, proposalId: string, result: DecisionResult, verb: string): Promise<void> {
+export async function answerDecision<Subject>(
+  context: BotContext,
+  decidable: Decidable<Subject>,
+  respond: (message: { text: string }) => Promise<unknown>,
+  id: string,
+  result: DecisionResult,
+  verb: string,
+): Promise<void> {
   if (result.ok) return;
   if (result.code === 'CONFLICT') {
-    const subject = await loadCardSubject(context.dataSource, proposalId);
+    const subject = await decidable.load(context, id);
     if (subject) {
-      await respond({ text: alreadyDecidedText(subject) });
+      await respond({ text: decidable.alreadyDecidedText(subject) });
       return;
     }
   }
-  context.logger.warn({ proposalId, code: result.code }, `the ${verb} from Slack was refused by the API`);
-  await respond({ text: `Could not ${verb} the proposal: ${escapeMrkdwn(result.message)}` });
+  context.logger.warn({ id, kind: decidable.noun, code: result.code }, `the ${verb} from Slack was refused by the API`);
+  await respond({ text: `Could not ${verb} the ${decidable.noun}: ${escapeMrkdwn(result.message)}` });
 }
 
 /** An answer only the clicking user sees, through the interaction's response_url. */

@@ -1,21 +1,21 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { FEEDBACK_INPUT, VIEW } from '../action-ids.js';
+import { FEEDBACK_INPUT } from '../action-ids.js';
 import { deliveryKey, mayDecide, REFUSAL, type BotContext } from '../bot-context.js';
-import type { RejectModalMetadata } from '../proposal-card.js';
+import type { Decidable } from '../decidables.js';
 import { answerDecision } from './decision-answers.js';
 
 /** The reject modal submitted: feedback is required (answered in the ack), then rejected through the API. */
-export function registerRejectFeedbackView(app: App, context: BotContext): void {
-  app.view<ViewSubmitAction>(VIEW.rejectFeedback, async ({ ack, body, view }) => {
+export function registerRejectFeedbackView<Subject>(app: App, context: BotContext, decidable: Decidable<Subject>): void {
+  app.view<ViewSubmitAction>(decidable.rejectView, async ({ ack, body, view }) => {
     const feedback = view.state.values[FEEDBACK_INPUT.block]?.[FEEDBACK_INPUT.action]?.value?.trim() ?? '';
     if (!feedback) {
       await ack({ response_action: 'errors', errors: { [FEEDBACK_INPUT.block]: 'Feedback is required: say what to change (price, scope, text).' } });
       return;
     }
     await ack();
-    context.afterAck('reject-feedback', async () => {
+    context.afterAck(decidable.rejectView, async () => {
       if (!(await context.posts.firstDelivery(deliveryKey(body)))) return;
-      const metadata = parseMetadata(view.private_metadata);
+      const metadata = parseMetadata(view.private_metadata, decidable.metadataKey);
       if (!metadata) return;
       const userId = body.user.id;
       // A modal has no response_url: answers go to the channel, seen only by this user.
@@ -23,16 +23,17 @@ export function registerRejectFeedbackView(app: App, context: BotContext): void 
         if (metadata.channel) await context.client.chat.postEphemeral({ channel: metadata.channel, user: userId, text });
       };
       if (!mayDecide(context, userId)) return tell(REFUSAL);
-      const result = await context.api.reject(metadata.proposalId, userId, feedback);
-      await answerDecision(context, (message) => tell(message.text), metadata.proposalId, result, 'reject');
+      const result = await decidable.reject(context, metadata.id, userId, feedback);
+      await answerDecision(context, decidable, (message) => tell(message.text), metadata.id, result, 'reject');
     });
   });
 }
 
-function parseMetadata(text: string): RejectModalMetadata | null {
+function parseMetadata(text: string, key: string): { id: string; channel: string | null } | null {
   try {
-    const parsed = JSON.parse(text) as Partial<RejectModalMetadata>;
-    return typeof parsed.proposalId === 'string' ? { proposalId: parsed.proposalId, channel: typeof parsed.channel === 'string' ? parsed.channel : null } : null;
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    const id = parsed[key];
+    return typeof id === 'string' ? { id, channel: typeof parsed['channel'] === 'string' ? parsed['channel'] : null } : null;
   } catch {
     return null;
   }

@@ -48,7 +48,7 @@ describe(syncCard.name, () => {
       const posted = async () => ((await server.dataSource.query(`SELECT count(*)::int AS n FROM slack_posts WHERE ts IS NOT NULL AND proposal_id = ANY($1::uuid[])`, [ids])) as { n: number }[])[0]!.n;
       await eventually('every post recorded', async () => (await posted()) === 50, 60_000);
       await settle(server);
-      const cards = fake.channelMessages(APPROVAL_CHANNEL).filter((message) => message.metadata);
+      const cards = fake.channelMessages(APPROVAL_CHANNEL).filter((message) => message.metadata?.event_type === 'leadpilot_proposal_card');
       assert.deepEqual(cards.map((card) => card.metadata!.event_payload['proposal_id']), ids, 'each once, in the order they started waiting');
       assert.ok(fake.calls.some((call) => call.method === 'chat.postMessage' && call.status === 429), 'Slack did rate-limit');
       assert.ok(fake.calls.some((call) => call.method === 'chat.postMessage' && call.status === 0), 'an answer was lost');
