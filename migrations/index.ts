@@ -2,6 +2,7 @@ import { InitialSchema1764028800000 } from './1764028800000-initial-schema.js';
 import { Pipeline1764115200000 } from './1764115200000-pipeline.js';
 import { PromptVersions1764201600000 } from './1764201600000-prompt-versions.js';
 import { LeadIntake1764460800000 } from './1764460800000-lead-intake.js';
+import { Kpis1764547200000 } from './1764547200000-kpis.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [InitialSchema1764028800000, Pipeline1764115200000, PromptVersions1764201600000, LeadIntake1764460800000];
+export const migrations = [InitialSchema1764028800000, Pipeline1764115200000, PromptVersions1764201600000, LeadIntake1764460800000, Kpis1764547200000];

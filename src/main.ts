@@ -65,7 +65,7 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     const queue = await startPipelineQueue(database.connectionString, config, logger.child({ component: 'jobs' }));
     // Stopped before the database closes: running steps finish (or are released) first.
     cleanups.push(() => queue.stop());
-    const services = makeServices(database.dataSource, clock, live, queue);
+    const services = makeServices(database.dataSource, clock, live, queue, { mailTransportConfigured: Boolean(config.mail.smtpUrl) });
     const generatedAdminKey = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
 
     for (const role of roles.filter((name) => ROLES_NOT_YET_BUILT.includes(name))) {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../lib/clock.js';
 import { AgentOverviewService } from './agent-overview.service.js';
 import { ApiKeyService } from './api-key.service.js';
+import { KpiService } from './kpi.service.js';
 import type { DomainEvents } from './domain-events.js';
 import { LeadGraphService } from './lead-graph.service.js';
 import { LeadPrivacyService } from './lead-privacy.service.js';
@@ -24,13 +25,20 @@ export interface Services {
   readonly agents: AgentOverviewService;
   readonly leadWebhooks: LeadWebhookService;
   readonly rateLimits: RateLimitService;
+  readonly kpis: KpiService;
+}
+
+/** What some services need to know of the configuration. */
+export interface ServiceOptions {
+  /** Whether SMTP_URL is set: without it the response time is the outbox time (the KPI says so). */
+  readonly mailTransportConfigured?: boolean;
 }
 
 /**
  * `queue` is where the pipeline's jobs go: every process that changes leads enqueues, whether or
  * not it also works the jobs (the worker role).
  */
-export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents, queue: StepQueue): Services {
+export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents, queue: StepQueue, options: ServiceOptions = {}): Services {
   const leads = new LeadService(dataSource, clock, events);
   const proposals = new ProposalService(dataSource, clock, events);
   const pipeline = new PipelineService(dataSource, events, queue);
@@ -47,5 +55,6 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
     agents: new AgentOverviewService(dataSource, clock, promptVersions),
     leadWebhooks: new LeadWebhookService(dataSource, leads),
     rateLimits: new RateLimitService(dataSource, clock),
+    kpis: new KpiService(dataSource, clock, { mailTransportConfigured: options.mailTransportConfigured ?? false }),
   };
 }

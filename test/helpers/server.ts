@@ -56,7 +56,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     live = await createLivePubSub({ dataSource, logger });
     queue = await startPipelineQueue(database.url, config, logger);
     const clock = options.clock ?? systemClock;
-    const services = makeServices(dataSource, clock, live, queue);
+    const services = makeServices(dataSource, clock, live, queue, { mailTransportConfigured: Boolean(config.mail.smtpUrl) });
     if (options.worker) {
       await startWorkerRole({ config, dataSource, queue, agency: options.agency ?? loadAgencyConfig(), events: live, clock, logger, promptVersions: services.promptVersions });
     }

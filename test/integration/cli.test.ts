@@ -25,11 +25,11 @@ describe('leadpilot migrate and api-key against DATABASE_URL', () => {
     await client.connect();
     try {
       const { rows } = await client.query('SELECT name FROM migrations');
-      assert.deepEqual(rows.map((row) => row.name), ['InitialSchema1764028800000', 'Pipeline1764115200000', 'PromptVersions1764201600000', 'LeadIntake1764460800000']);
+      assert.deepEqual(rows.map((row) => row.name), ['InitialSchema1764028800000', 'Pipeline1764115200000', 'PromptVersions1764201600000', 'LeadIntake1764460800000', 'Kpis1764547200000']);
       const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       assert.deepEqual(
         tables.rows.map((row) => row.tablename),
-        ['agent_runs', 'api_keys', 'approval_decisions', 'inbound_webhook_deliveries', 'lead_activities', 'lead_pipeline_steps', 'leads', 'legacy_imports', 'migrations', 'outbound_messages', 'prompt_versions', 'proposals', 'rate_limit_counters', 'solution_designs'],
+        ['agent_runs', 'api_keys', 'approval_decisions', 'graphql_operation_counts', 'inbound_webhook_deliveries', 'lead_activities', 'lead_pipeline_steps', 'leads', 'legacy_imports', 'migrations', 'outbound_messages', 'prompt_versions', 'proposals', 'rate_limit_counters', 'solution_designs', 'status_changes'],
       );
     } finally {
       await client.end();

@@ -1,0 +1,34 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLContext } from '../resolvers/context.js';
+import { graphqlOperationDuration, graphqlOperationErrors } from './metrics.js';
+import type { OperationCounter } from './operation-counts.js';
+
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Each GraphQL operation over HTTP: its duration and errors on /metrics, by operation name, and
+ * one count in the per-minute table the API error rate is computed from. Names come from
+ * clients, so anything that is not a plain GraphQL name is counted as "invalid" (bounded labels).
+ */
+export function graphqlMetricsPlugin(counter: OperationCounter): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ request }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ response, operation, errors }) {
+          const given = operation?.name?.value ?? request.operationName ?? undefined;
+          const name = given === undefined ? 'anonymous' : OPERATION_NAME.test(given) ? given : 'invalid';
+          const type = operation?.operation ?? 'unknown';
+          const bodyErrors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          const all = errors?.length ? errors : bodyErrors;
+          graphqlOperationDuration.observe({ operation: name, type }, Number(process.hrtime.bigint() - started) / 1e9);
+          if (all.length) {
+            const code = String((all[0]!.extensions as { code?: unknown } | undefined)?.code ?? 'INTERNAL_SERVER_ERROR');
+            graphqlOperationErrors.inc({ operation: name, code });
+          }
+          counter.count(name, all.length > 0);
+        },
+      };
+    },
+  };
+}
