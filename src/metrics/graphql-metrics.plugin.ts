@@ -20,7 +20,8 @@ export function graphqlMetricsPlugin(counter: OperationCounter): ApolloServerPlu
           const name = given === undefined ? 'anonymous' : OPERATION_NAME.test(given) ? given : 'invalid';
           const type = operation?.operation ?? 'unknown';
           const bodyErrors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          const all = errors?.length ? errors : bodyErrors;
+          // The formatted errors carry the codes clients see; request errors (parse, validation) may only be in `errors`.
+          const all = bodyErrors.length ? bodyErrors : (errors ?? []);
           graphqlOperationDuration.observe({ operation: name, type }, Number(process.hrtime.bigint() - started) / 1e9);
           if (all.length) {
             const code = String((all[0]!.extensions as { code?: unknown } | undefined)?.code ?? 'INTERNAL_SERVER_ERROR');

@@ -13,7 +13,8 @@ export function httpMetrics() {
   return (request: Request, response: Response, next: NextFunction) => {
     const stopTimer = httpRequestDuration.startTimer();
     response.on('finish', () => {
-      const segment = request.path.split('/')[1] ?? '';
+      // originalUrl: by now a mounted router (/graphql) has rewritten request.path.
+      const segment = request.originalUrl.split('?')[0]!.split('/')[1] ?? '';
       const route = KNOWN_ROUTES.has(segment) ? `/${segment}` : 'other';
       stopTimer({ method: request.method, route, status: String(response.statusCode) });
     });
