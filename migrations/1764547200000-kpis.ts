@@ -4,7 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 10, KPIs. Every status change of a lead or a proposal, written by triggers so that no
  * path (services, pipeline steps, a manual UPDATE) can move a status without its record; the time
  * in each stage and the moments of capture → pending approval → decision are read from here.
- * GraphQL operations counted per minute and operation name (the API error rate, across processes).
+ * Narrow per-lead facts and hourly agent-run sums, kept by triggers, so a year of figures is
+ * quick. GraphQL operations counted per minute and operation name (the API error rate, across processes).
  * Indexes for a year of KPIs over 100,000 leads.
  */
 export class Kpis1764547200000 implements MigrationInterface {
@@ -69,6 +70,100 @@ export class Kpis1764547200000 implements MigrationInterface {
         UNION ALL
         SELECT 'proposal', id, lead_id, status, created_at FROM proposals`);
 
+    // One narrow row per lead with the moments its KPIs need, kept by triggers: a year of
+    // response times, generation times and conversions is one scan of this table, not of leads
+    // (wide rows) joined with their status history.
+    await queryRunner.query(`
+      CREATE TABLE lead_kpi_facts (
+        lead_id uuid PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+        captured_at timestamptz NOT NULL,
+        status text NOT NULL,
+        first_response_at timestamptz,
+        first_pending_at timestamptz,
+        sent boolean NOT NULL DEFAULT false
+      )`);
+    await queryRunner.query(`CREATE INDEX lead_kpi_facts_captured_at_idx ON lead_kpi_facts (captured_at) INCLUDE (status, first_response_at, first_pending_at, sent)`);
+    await queryRunner.query(`
+      CREATE FUNCTION record_lead_kpi_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO lead_kpi_facts (lead_id, captured_at, status, first_response_at)
+          VALUES (NEW.id, NEW.created_at, NEW.status, NEW.first_response_at)
+          ON CONFLICT (lead_id) DO UPDATE
+            SET captured_at = EXCLUDED.captured_at, status = EXCLUDED.status, first_response_at = EXCLUDED.first_response_at;
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`CREATE TRIGGER leads_kpi_facts_inserted AFTER INSERT ON leads FOR EACH ROW EXECUTE FUNCTION record_lead_kpi_facts()`);
+    await queryRunner.query(`
+      CREATE TRIGGER leads_kpi_facts_changed AFTER UPDATE OF status, first_response_at, created_at ON leads FOR EACH ROW
+        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.first_response_at IS DISTINCT FROM NEW.first_response_at OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+        EXECUTE FUNCTION record_lead_kpi_facts()`);
+    await queryRunner.query(`
+      CREATE FUNCTION record_proposal_milestone() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE lead_kpi_facts
+           SET first_pending_at = CASE WHEN NEW.to_status = 'pending_approval' THEN LEAST(coalesce(first_pending_at, NEW.changed_at), NEW.changed_at) ELSE first_pending_at END,
+               sent = sent OR NEW.to_status = 'sent'
+         WHERE lead_id = NEW.lead_id;
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER status_changes_proposal_milestone AFTER INSERT ON status_changes FOR EACH ROW
+        WHEN (NEW.subject = 'proposal' AND NEW.to_status IN ('pending_approval', 'sent'))
+        EXECUTE FUNCTION record_proposal_milestone()`);
+    await queryRunner.query(`
+      INSERT INTO lead_kpi_facts (lead_id, captured_at, status, first_response_at, first_pending_at, sent)
+        SELECT l.id, l.created_at, l.status, l.first_response_at,
+               (SELECT min(changed_at) FROM status_changes s WHERE s.lead_id = l.id AND s.subject = 'proposal' AND s.to_status = 'pending_approval'),
+               EXISTS (SELECT 1 FROM proposals p WHERE p.lead_id = l.id AND p.sent_at IS NOT NULL)
+          FROM leads l`);
+
+    // Agent runs summed per hour (UTC) by a trigger: a year of error rate, cost and provider rates
+    // reads 8,760 hours, not every run's attempts. Provider '' holds the run totals; a provider's
+    // row its attempts and the runs that tried it first.
+    await queryRunner.query(`
+      CREATE TABLE agent_run_hours (
+        hour timestamptz NOT NULL,
+        provider text NOT NULL,
+        runs integer NOT NULL DEFAULT 0,
+        failed_runs integer NOT NULL DEFAULT 0,
+        cost numeric(14, 6) NOT NULL DEFAULT 0,
+        attempts integer NOT NULL DEFAULT 0,
+        succeeded_attempts integer NOT NULL DEFAULT 0,
+        first_choice_runs integer NOT NULL DEFAULT 0,
+        fallbacks integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (hour, provider)
+      )`);
+    await queryRunner.query(`
+      CREATE FUNCTION record_agent_run_hour() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        bucket timestamptz := date_trunc('hour', NEW.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+        first_provider text := NEW.attempts->0->>'provider';
+      BEGIN
+        INSERT INTO agent_run_hours AS h (hour, provider, runs, failed_runs, cost, attempts, succeeded_attempts, first_choice_runs, fallbacks)
+          SELECT bucket, '', 1, (NEW.status = 'failed')::int, NEW.cost, 0, 0, 0, 0
+          UNION ALL
+          SELECT bucket, attempt->>'provider', 0, 0, 0, count(*), count(*) FILTER (WHERE attempt->>'errorClass' IS NULL),
+                 (attempt->>'provider' = first_provider)::int,
+                 (attempt->>'provider' = first_provider AND NEW.provider IS NOT NULL AND NEW.provider <> first_provider)::int
+            FROM jsonb_array_elements(NEW.attempts) AS attempt
+           GROUP BY attempt->>'provider'
+          ON CONFLICT (hour, provider) DO UPDATE SET
+            runs = h.runs + EXCLUDED.runs, failed_runs = h.failed_runs + EXCLUDED.failed_runs, cost = h.cost + EXCLUDED.cost,
+            attempts = h.attempts + EXCLUDED.attempts, succeeded_attempts = h.succeeded_attempts + EXCLUDED.succeeded_attempts,
+            first_choice_runs = h.first_choice_runs + EXCLUDED.first_choice_runs, fallbacks = h.fallbacks + EXCLUDED.fallbacks;
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`CREATE TRIGGER agent_runs_hour AFTER INSERT ON agent_runs FOR EACH ROW EXECUTE FUNCTION record_agent_run_hour()`);
+    await queryRunner.query(`
+      INSERT INTO agent_run_hours (hour, provider, runs, failed_runs, cost, attempts, succeeded_attempts, first_choice_runs, fallbacks)
+        SELECT date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', '', count(*), count(*) FILTER (WHERE status = 'failed'), sum(cost), 0, 0, 0, 0
+          FROM agent_runs GROUP BY 1
+        UNION ALL
+        SELECT date_trunc('hour', r.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', a->>'provider', 0, 0, 0, count(*), count(*) FILTER (WHERE a->>'errorClass' IS NULL),
+               count(*) FILTER (WHERE ordinality = 1),
+               count(*) FILTER (WHERE ordinality = 1 AND r.provider IS NOT NULL AND r.provider <> a->>'provider')
+          FROM agent_runs r, jsonb_array_elements(r.attempts) WITH ORDINALITY AS e(a, ordinality) GROUP BY 1, 2`);
+
     await queryRunner.query(`
       CREATE TABLE graphql_operation_counts (
         minute timestamptz NOT NULL,
@@ -86,6 +181,15 @@ export class Kpis1764547200000 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX agent_runs_created_at_idx`);
     await queryRunner.query(`DROP INDEX approval_decisions_created_at_idx`);
     await queryRunner.query(`DROP TABLE graphql_operation_counts`);
+    await queryRunner.query(`DROP TRIGGER agent_runs_hour ON agent_runs`);
+    await queryRunner.query(`DROP FUNCTION record_agent_run_hour()`);
+    await queryRunner.query(`DROP TABLE agent_run_hours`);
+    await queryRunner.query(`DROP TRIGGER status_changes_proposal_milestone ON status_changes`);
+    await queryRunner.query(`DROP FUNCTION record_proposal_milestone()`);
+    await queryRunner.query(`DROP TRIGGER leads_kpi_facts_changed ON leads`);
+    await queryRunner.query(`DROP TRIGGER leads_kpi_facts_inserted ON leads`);
+    await queryRunner.query(`DROP FUNCTION record_lead_kpi_facts()`);
+    await queryRunner.query(`DROP TABLE lead_kpi_facts`);
     for (const table of ['leads', 'proposals']) {
       await queryRunner.query(`DROP TRIGGER ${table}_status_changed ON ${table}`);
       await queryRunner.query(`DROP TRIGGER ${table}_status_inserted ON ${table}`);

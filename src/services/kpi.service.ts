@@ -100,6 +100,7 @@ export interface KpiDay {
 const DEFAULT_PERIOD_DAYS = 30;
 const MAX_PERIOD_DAYS = 800;
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 type Row = Record<string, unknown>;
 const number = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
@@ -134,16 +135,16 @@ export class KpiService {
   async responseTime({ from, to }: KpiPeriod): Promise<ResponseTimeFigures> {
     const [row] = (await this.dataSource.query(
       `WITH cohort AS (
-         SELECT extract(epoch FROM first_response_at - created_at) AS seconds, created_at
-           FROM leads
-          WHERE created_at >= $1 AND created_at < $2 AND status <> 'spam'
+         SELECT extract(epoch FROM first_response_at - captured_at) AS seconds, captured_at
+           FROM lead_kpi_facts
+          WHERE captured_at >= $1 AND captured_at < $2 AND status <> 'spam'
        )
        SELECT count(*) AS leads,
               count(seconds) AS answered,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95,
               count(*) FILTER (WHERE seconds <= $3) AS within,
-              count(*) FILTER (WHERE seconds IS NOT NULL OR created_at <= $4::timestamptz - make_interval(secs => $3)) AS judged
+              count(*) FILTER (WHERE seconds IS NOT NULL OR captured_at <= $4::timestamptz - make_interval(secs => $3)) AS judged
          FROM cohort`,
       [from, to, KPI_TARGETS.responseSeconds, this.clock.now()],
     )) as Row[];
@@ -159,15 +160,10 @@ export class KpiService {
 
   async proposalGeneration({ from, to }: KpiPeriod): Promise<ProposalGenerationFigures> {
     const [row] = (await this.dataSource.query(
-      `WITH first_pending AS (
-         SELECT lead_id, min(changed_at) AS at
-           FROM status_changes
-          WHERE subject = 'proposal' AND to_status = 'pending_approval' AND changed_at >= $1
-          GROUP BY lead_id
-       ), cohort AS (
-         SELECT extract(epoch FROM f.at - l.created_at) AS seconds
-           FROM leads l LEFT JOIN first_pending f ON f.lead_id = l.id
-          WHERE l.created_at >= $1 AND l.created_at < $2 AND l.status NOT IN ('spam', 'disqualified')
+      `WITH cohort AS (
+         SELECT extract(epoch FROM first_pending_at - captured_at) AS seconds
+           FROM lead_kpi_facts
+          WHERE captured_at >= $1 AND captured_at < $2 AND status NOT IN ('spam', 'disqualified')
        )
        SELECT count(*) AS leads, count(seconds) AS generated,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
@@ -236,27 +232,21 @@ export class KpiService {
 
   async conversion({ from, to }: KpiPeriod): Promise<ConversionFigures> {
     const [row] = (await this.dataSource.query(
-      `WITH milestones AS (
-         SELECT lead_id, bool_or(to_status = 'pending_approval') AS proposed, bool_or(to_status = 'sent') AS sent
-           FROM status_changes
-          WHERE subject = 'proposal' AND to_status IN ('pending_approval', 'sent') AND changed_at >= $1
-          GROUP BY lead_id
-       ), cohort AS (
-         SELECT coalesce(m.proposed, false) AS proposed, coalesce(m.sent, false) AS sent, l.status = 'won' AS won
-           FROM leads l LEFT JOIN milestones m ON m.lead_id = l.id
-          WHERE l.created_at >= $1 AND l.created_at < $2 AND l.status <> 'spam'
+      `WITH cohort AS (
+         SELECT first_pending_at IS NOT NULL OR sent AS proposed, sent, status = 'won' AS won
+           FROM lead_kpi_facts
+          WHERE captured_at >= $1 AND captured_at < $2 AND status <> 'spam'
        ), deals AS (
          SELECT count(*) AS deals, coalesce(sum(p.total), 0) AS total, avg(p.total) AS average
            FROM status_changes s JOIN proposals p ON p.id = s.subject_id
           WHERE s.subject = 'proposal' AND s.to_status = 'accepted' AND s.changed_at >= $1 AND s.changed_at < $2
+       ), counts AS (
+         SELECT count(*) AS leads, count(*) FILTER (WHERE proposed) AS proposed, count(*) FILTER (WHERE sent) AS sent, count(*) FILTER (WHERE sent AND won) AS won
+           FROM cohort
        )
-       SELECT (SELECT count(*) FROM cohort) AS leads,
-              (SELECT count(*) FROM cohort WHERE proposed OR sent) AS proposed,
-              (SELECT count(*) FROM cohort WHERE sent) AS sent,
-              (SELECT count(*) FROM cohort WHERE sent AND won) AS won,
-              deals.deals, deals.total, deals.average,
+       SELECT counts.*, deals.deals, deals.total, deals.average,
               (SELECT coalesce(sum(total), 0) FROM proposals WHERE status IN ('pending_approval', 'sent')) AS pipeline
-         FROM deals`,
+         FROM counts, deals`,
       [from, to],
     )) as Row[];
     const leads = number(row!.leads);
@@ -278,49 +268,55 @@ export class KpiService {
   }
 
   async reliability({ from, to }: KpiPeriod): Promise<ReliabilityFigures> {
-    const [totals] = (await this.dataSource.query(
-      `SELECT (SELECT coalesce(sum(requests), 0) FROM graphql_operation_counts WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2) AS operations,
-              (SELECT coalesce(sum(errors), 0) FROM graphql_operation_counts WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2) AS failed_operations,
-              count(*) AS runs,
-              count(*) FILTER (WHERE status = 'failed') AS failed_runs,
-              coalesce(sum(cost), 0) AS cost
-         FROM agent_runs WHERE created_at >= $1 AND created_at < $2`,
-      [from, to],
-    )) as Row[];
-    const providers = (await this.dataSource.query(
-      `WITH runs AS (
-         SELECT provider, attempts FROM agent_runs WHERE created_at >= $1 AND created_at < $2 AND jsonb_array_length(attempts) > 0
-       ), attempts AS (
-         SELECT attempt->>'provider' AS provider, count(*) AS attempts, count(*) FILTER (WHERE attempt->>'errorClass' IS NULL) AS succeeded
-           FROM runs, jsonb_array_elements(attempts) AS attempt
-          GROUP BY 1
-       ), first_choice AS (
-         SELECT attempts->0->>'provider' AS provider, count(*) AS runs,
-                count(*) FILTER (WHERE runs.provider IS NOT NULL AND runs.provider <> attempts->0->>'provider') AS fell_back
-           FROM runs GROUP BY 1
+    // Whole hours from the hourly sums, the partial hours at either end from the runs themselves.
+    const hourStart = new Date(Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS);
+    const hourEnd = new Date(Math.max(Math.floor(to.getTime() / HOUR_MS) * HOUR_MS, hourStart.getTime()));
+    const rows = (await this.dataSource.query(
+      `WITH edge_runs AS (
+         SELECT provider, status, cost, attempts FROM agent_runs
+          WHERE created_at >= $1 AND created_at < $2 AND (created_at < $3 OR created_at >= $4)
+       ), sums AS (
+         SELECT provider, runs, failed_runs, cost, attempts, succeeded_attempts, first_choice_runs, fallbacks
+           FROM agent_run_hours WHERE hour >= $3 AND hour < $4
+         UNION ALL
+         SELECT '', count(*), count(*) FILTER (WHERE status = 'failed'), coalesce(sum(cost), 0), 0, 0, 0, 0 FROM edge_runs
+         UNION ALL
+         SELECT a->>'provider', 0, 0, 0, count(*), count(*) FILTER (WHERE a->>'errorClass' IS NULL),
+                count(*) FILTER (WHERE n = 1), count(*) FILTER (WHERE n = 1 AND r.provider IS NOT NULL AND r.provider <> a->>'provider')
+           FROM edge_runs r, jsonb_array_elements(r.attempts) WITH ORDINALITY AS e(a, n) GROUP BY 1
+       ), operations AS (
+         SELECT coalesce(sum(requests), 0) AS requests, coalesce(sum(errors), 0) AS errors
+           FROM graphql_operation_counts WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2
        )
-       SELECT a.provider, a.attempts, a.succeeded, coalesce(f.runs, 0) AS runs, coalesce(f.fell_back, 0) AS fell_back
-         FROM attempts a LEFT JOIN first_choice f ON f.provider = a.provider
-        ORDER BY a.attempts DESC, a.provider`,
-      [from, to],
+       SELECT provider, sum(runs) AS runs, sum(failed_runs) AS failed_runs, sum(cost) AS cost, sum(attempts) AS attempts,
+              sum(succeeded_attempts) AS succeeded, sum(first_choice_runs) AS first_choice, sum(fallbacks) AS fell_back,
+              (SELECT requests FROM operations) AS operations, (SELECT errors FROM operations) AS failed_operations
+         FROM sums GROUP BY provider
+        UNION ALL
+       SELECT NULL, 0, 0, 0, 0, 0, 0, 0, requests, errors FROM operations
+        ORDER BY attempts DESC, provider`,
+      [from, to, hourStart, hourEnd],
     )) as Row[];
+    const totals = rows.find((row) => row.provider === null)!;
+    const runTotals = rows.find((row) => row.provider === '');
+    const providers = rows.filter((row) => row.provider !== null && row.provider !== '' && number(row.attempts) > 0);
     const operations = number(totals!.operations);
     const failedOperations = number(totals!.failed_operations);
-    const runs = number(totals!.runs);
-    const failedRuns = number(totals!.failed_runs);
+    const runs = number(runTotals?.runs);
+    const failedRuns = number(runTotals?.failed_runs);
     return {
       graphqlOperations: operations,
       failedGraphqlOperations: failedOperations,
       agentRuns: runs,
       failedAgentRuns: failedRuns,
       apiErrorRate: rate(failedOperations + failedRuns, operations + runs),
-      llmCost: number(totals!.cost),
+      llmCost: number(runTotals?.cost),
       providers: providers.map((row) => ({
         provider: String(row.provider),
         attempts: number(row.attempts),
         successRate: rate(number(row.succeeded), number(row.attempts)),
-        firstChoiceRuns: number(row.runs),
-        fallbackRate: rate(number(row.fell_back), number(row.runs)),
+        firstChoiceRuns: number(row.first_choice),
+        fallbackRate: rate(number(row.fell_back), number(row.first_choice)),
       })),
     };
   }
@@ -374,15 +370,12 @@ export class KpiService {
     const rows = (await this.dataSource.query(
       `WITH days AS (
          SELECT generate_series(date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC', interval '1 day') AS day
-       ), proposed AS (
-         SELECT DISTINCT lead_id FROM status_changes
-          WHERE subject = 'proposal' AND to_status = 'pending_approval' AND changed_at >= $1
        ), leads_by_day AS (
-         SELECT date_trunc('day', l.created_at AT TIME ZONE 'UTC') AS day, count(*) AS leads,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l.first_response_at - l.created_at)) AS median,
-                count(p.lead_id) AS proposed
-           FROM leads l LEFT JOIN proposed p ON p.lead_id = l.id
-          WHERE l.created_at >= $1 AND l.created_at < $2 AND l.status <> 'spam'
+         SELECT date_trunc('day', captured_at AT TIME ZONE 'UTC') AS day, count(*) AS leads,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - captured_at)) AS median,
+                count(*) FILTER (WHERE first_pending_at IS NOT NULL OR sent) AS proposed
+           FROM lead_kpi_facts
+          WHERE captured_at >= $1 AND captured_at < $2 AND status <> 'spam'
           GROUP BY 1
        ), outcomes_by_day AS (
          SELECT date_trunc('day', changed_at AT TIME ZONE 'UTC') AS day,

@@ -19,7 +19,7 @@ describe('leadpilot migrate and api-key against DATABASE_URL', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.equal(second.code, 0, second.stderr);
     const outputs = [first.stdout, second.stdout].sort();
-    assert.match(outputs.join('\n'), /Applied 4 migration/);
+    assert.match(outputs.join('\n'), /Applied 5 migration/);
     assert.match(outputs.join('\n'), /up to date/);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
@@ -29,7 +29,7 @@ describe('leadpilot migrate and api-key against DATABASE_URL', () => {
       const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       assert.deepEqual(
         tables.rows.map((row) => row.tablename),
-        ['agent_runs', 'api_keys', 'approval_decisions', 'graphql_operation_counts', 'inbound_webhook_deliveries', 'lead_activities', 'lead_pipeline_steps', 'leads', 'legacy_imports', 'migrations', 'outbound_messages', 'prompt_versions', 'proposals', 'rate_limit_counters', 'solution_designs', 'status_changes'],
+        ['agent_run_hours', 'agent_runs', 'api_keys', 'approval_decisions', 'graphql_operation_counts', 'inbound_webhook_deliveries', 'lead_activities', 'lead_kpi_facts', 'lead_pipeline_steps', 'leads', 'legacy_imports', 'migrations', 'outbound_messages', 'prompt_versions', 'proposals', 'rate_limit_counters', 'solution_designs', 'status_changes'],
       );
     } finally {
       await client.end();
