@@ -7,7 +7,7 @@ const GROUPS: Record<string, string> = {
   responseTime: 'responseTime { count medianSeconds p95Seconds withinTargetRate }',
   proposalGeneration: 'proposalGeneration { count medianSeconds p95Seconds withinTargetRate }',
   approvalLatency: 'approvalLatency { count medianSeconds p95Seconds byApprover { approver count medianSeconds } }',
-  stageTimes: 'stageTimes { subject stage completed averageSeconds medianSeconds }',
+  stageTimes: 'stageTimes { subject stage completed current averageSeconds }',
   conversion: 'conversion { leads leadToProposalRate proposalToContractRate deals averageDealSize pipelineValue }',
   reliability: 'reliability { graphqlOperations apiErrorRate llmCost providers { provider successRate fallbackRate } }',
   byPromptVersion: 'byPromptVersion { name proposals approvalRate firstTimeApprovalRate winRate }',
@@ -40,7 +40,7 @@ const YEAR_DAYS = 365;
  */
 export async function measureKpis(instance: BenchInstance, leads: number, runs = 15): Promise<KpiBenchResult> {
   const started = performance.now();
-  await seed(instance.pool, leads);
+  await seedKpiHistory(instance.pool, leads);
   const seedMs = performance.now() - started;
   const rows: Record<string, number> = {};
   for (const table of ['leads', 'proposals', 'approval_decisions', 'status_changes', 'agent_runs', 'agent_run_hours', 'graphql_operation_counts']) {
@@ -69,7 +69,7 @@ export async function measureKpis(instance: BenchInstance, leads: number, runs =
   return { leads, rows, seedMs, timings };
 }
 
-async function seed(pool: pg.Pool, leads: number): Promise<void> {
+export async function seedKpiHistory(pool: pg.Pool, leads: number): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -152,6 +152,17 @@ async function seed(pool: pg.Pool, leads: number): Promise<void> {
        SELECT date_trunc('hour', r.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', a->>'provider', 0, 0, 0, count(*), count(*) FILTER (WHERE a->>'errorClass' IS NULL),
               count(*) FILTER (WHERE ordinality = 1), count(*) FILTER (WHERE ordinality = 1 AND r.provider IS NOT NULL AND r.provider <> a->>'provider')
          FROM agent_runs r, jsonb_array_elements(r.attempts) WITH ORDINALITY AS e(a, ordinality) GROUP BY 1, 2`,
+    );
+    await client.query(
+      `INSERT INTO approval_kpi_facts (decision_id, decided_at, decided_by, pending_at)
+       SELECT d.id, d.created_at, d.decided_by, max(s.changed_at)
+         FROM approval_decisions d JOIN status_changes s ON s.subject_id = d.proposal_id AND s.to_status = 'pending_approval' AND s.changed_at <= d.created_at
+        GROUP BY d.id`,
+    );
+    await client.query(
+      `INSERT INTO stage_days (day, subject, stage, entered, completed, completed_seconds)
+       SELECT date_trunc('day', changed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', subject, to_status, count(*), count(left_at), coalesce(sum(extract(epoch FROM left_at - changed_at)), 0)
+         FROM status_changes GROUP BY 1, 2, 3`,
     );
     // GraphQL operations: three operation names every ten minutes of the year.
     await client.query(

@@ -117,6 +117,75 @@ export class Kpis1764547200000 implements MigrationInterface {
                EXISTS (SELECT 1 FROM proposals p WHERE p.lead_id = l.id AND p.sent_at IS NOT NULL)
           FROM leads l`);
 
+    // Each decision on a proposal with the moment that revision began waiting for it.
+    await queryRunner.query(`
+      CREATE TABLE approval_kpi_facts (
+        decision_id uuid PRIMARY KEY REFERENCES approval_decisions (id) ON DELETE CASCADE,
+        decided_at timestamptz NOT NULL,
+        decided_by text NOT NULL,
+        pending_at timestamptz NOT NULL
+      )`);
+    await queryRunner.query(`CREATE INDEX approval_kpi_facts_decided_at_idx ON approval_kpi_facts (decided_at) INCLUDE (decided_by, pending_at)`);
+    await queryRunner.query(`
+      CREATE FUNCTION record_approval_kpi_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        waiting_since timestamptz;
+      BEGIN
+        SELECT max(changed_at) INTO waiting_since FROM status_changes
+         WHERE subject_id = NEW.proposal_id AND to_status = 'pending_approval' AND changed_at <= NEW.created_at;
+        IF waiting_since IS NULL THEN
+          DELETE FROM approval_kpi_facts WHERE decision_id = NEW.id;
+          RETURN NULL;
+        END IF;
+        INSERT INTO approval_kpi_facts (decision_id, decided_at, decided_by, pending_at)
+          VALUES (NEW.id, NEW.created_at, NEW.decided_by, waiting_since)
+          ON CONFLICT (decision_id) DO UPDATE SET decided_at = EXCLUDED.decided_at, decided_by = EXCLUDED.decided_by, pending_at = EXCLUDED.pending_at;
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER approval_decisions_kpi_facts AFTER INSERT OR UPDATE OF created_at, decided_by ON approval_decisions FOR EACH ROW
+        WHEN (NEW.proposal_id IS NOT NULL) EXECUTE FUNCTION record_approval_kpi_facts()`);
+    await queryRunner.query(`
+      INSERT INTO approval_kpi_facts (decision_id, decided_at, decided_by, pending_at)
+        SELECT d.id, d.created_at, d.decided_by, max(s.changed_at)
+          FROM approval_decisions d JOIN status_changes s ON s.subject_id = d.proposal_id AND s.to_status = 'pending_approval' AND s.changed_at <= d.created_at
+         GROUP BY d.id`);
+
+    // Stays in each stage summed per day of entry (UTC): entered when a status change is
+    // recorded, completed (with its length) when the next one closes it.
+    await queryRunner.query(`
+      CREATE TABLE stage_days (
+        day timestamptz NOT NULL,
+        subject text NOT NULL,
+        stage text NOT NULL,
+        entered integer NOT NULL DEFAULT 0,
+        completed integer NOT NULL DEFAULT 0,
+        completed_seconds double precision NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, subject, stage)
+      )`);
+    await queryRunner.query(`
+      CREATE FUNCTION record_stage_day() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        bucket timestamptz := date_trunc('day', NEW.changed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+        ended boolean := NEW.left_at IS NOT NULL AND (TG_OP = 'INSERT' OR OLD.left_at IS NULL);
+      BEGIN
+        INSERT INTO stage_days AS d (day, subject, stage, entered, completed, completed_seconds)
+          VALUES (bucket, NEW.subject, NEW.to_status, (TG_OP = 'INSERT')::int, ended::int,
+                  CASE WHEN ended THEN extract(epoch FROM NEW.left_at - NEW.changed_at) ELSE 0 END)
+          ON CONFLICT (day, subject, stage) DO UPDATE SET
+            entered = d.entered + EXCLUDED.entered, completed = d.completed + EXCLUDED.completed,
+            completed_seconds = d.completed_seconds + EXCLUDED.completed_seconds;
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`CREATE TRIGGER status_changes_stage_day_inserted AFTER INSERT ON status_changes FOR EACH ROW EXECUTE FUNCTION record_stage_day()`);
+    await queryRunner.query(`
+      CREATE TRIGGER status_changes_stage_day_left AFTER UPDATE OF left_at ON status_changes FOR EACH ROW
+        WHEN (OLD.left_at IS NULL AND NEW.left_at IS NOT NULL) EXECUTE FUNCTION record_stage_day()`);
+    await queryRunner.query(`
+      INSERT INTO stage_days (day, subject, stage, entered, completed, completed_seconds)
+        SELECT date_trunc('day', changed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', subject, to_status, count(*), count(left_at), coalesce(sum(extract(epoch FROM left_at - changed_at)), 0)
+          FROM status_changes GROUP BY 1, 2, 3`);
+
     // Agent runs summed per hour (UTC) by a trigger: a year of error rate, cost and provider rates
     // reads 8,760 hours, not every run's attempts. Provider '' holds the run totals; a provider's
     // row its attempts and the runs that tried it first.
@@ -181,6 +250,13 @@ export class Kpis1764547200000 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX agent_runs_created_at_idx`);
     await queryRunner.query(`DROP INDEX approval_decisions_created_at_idx`);
     await queryRunner.query(`DROP TABLE graphql_operation_counts`);
+    await queryRunner.query(`DROP TRIGGER status_changes_stage_day_left ON status_changes`);
+    await queryRunner.query(`DROP TRIGGER status_changes_stage_day_inserted ON status_changes`);
+    await queryRunner.query(`DROP FUNCTION record_stage_day()`);
+    await queryRunner.query(`DROP TABLE stage_days`);
+    await queryRunner.query(`DROP TRIGGER approval_decisions_kpi_facts ON approval_decisions`);
+    await queryRunner.query(`DROP FUNCTION record_approval_kpi_facts()`);
+    await queryRunner.query(`DROP TABLE approval_kpi_facts`);
     await queryRunner.query(`DROP TRIGGER agent_runs_hour ON agent_runs`);
     await queryRunner.query(`DROP FUNCTION record_agent_run_hour()`);
     await queryRunner.query(`DROP TABLE agent_run_hours`);

@@ -99,7 +99,7 @@ export class ApprovalLatencyKpis {
   byApprover!: ApproverLatencyKpis[];
 }
 
-@ObjectType({ description: 'Time spent in one stage (status) of leads or proposals, over the stays that began in the period (from the recorded status changes).' })
+@ObjectType({ description: 'Time spent in one stage (status) of leads or proposals, over the stays that began in the period (from the recorded status changes, summed per day).' })
 export class StageTimeKpis {
   @Field(() => String, { description: 'LEAD or PROPOSAL.' })
   subject!: string;
@@ -107,7 +107,7 @@ export class StageTimeKpis {
   @Field(() => String, { description: 'The status, lower snake as stored (e.g. in_progress, pending_approval).' })
   stage!: string;
 
-  @Field(() => Int, { description: 'Stays that began in the period and have ended: the sample of the figures below.' })
+  @Field(() => Int, { description: 'Stays that began in the period and have ended: the sample of averageSeconds.' })
   completed!: number;
 
   @Field(() => Int, { description: 'Stays that began in the period and still last.' })
@@ -115,9 +115,6 @@ export class StageTimeKpis {
 
   @Field(() => Float, { nullable: true, description: 'Average seconds of the completed stays; null without any.' })
   averageSeconds!: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Median seconds of the completed stays; null without any.' })
-  medianSeconds!: number | null;
 }
 
 @ObjectType({ description: 'Conversion and money. Conversions follow the leads captured in the period (SPAM excluded); deals are the proposals ACCEPTED in the period.' })

@@ -42,7 +42,6 @@ export interface StageTime {
   readonly completed: number;
   readonly current: number;
   readonly averageSeconds: number | null;
-  readonly medianSeconds: number | null;
 }
 
 export interface ConversionFigures {
@@ -106,6 +105,11 @@ type Row = Record<string, unknown>;
 const number = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const rate = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+/** percentile_cont(ARRAY[0.5, 0.95]) → median and p95 (null without values). */
+const percentiles = (value: unknown): { medianSeconds: number | null; p95Seconds: number | null } => {
+  const values = Array.isArray(value) ? value : [];
+  return { medianSeconds: nullableNumber(values[0]), p95Seconds: nullableNumber(values[1]) };
+};
 
 /**
  * The agency's numbers, each computed by one SQL statement over the period, so the GraphQL layer
@@ -141,8 +145,7 @@ export class KpiService {
        )
        SELECT count(*) AS leads,
               count(seconds) AS answered,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
-              percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95,
+              percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY seconds) AS percentiles,
               count(*) FILTER (WHERE seconds <= $3) AS within,
               count(*) FILTER (WHERE seconds IS NOT NULL OR captured_at <= $4::timestamptz - make_interval(secs => $3)) AS judged
          FROM cohort`,
@@ -151,8 +154,7 @@ export class KpiService {
     return {
       leads: number(row!.leads),
       count: number(row!.answered),
-      medianSeconds: nullableNumber(row!.median),
-      p95Seconds: nullableNumber(row!.p95),
+      ...percentiles(row!.percentiles),
       withinTargetRate: rate(number(row!.within), number(row!.judged)),
       mailTransportConfigured: this.options.mailTransportConfigured,
     };
@@ -166,8 +168,7 @@ export class KpiService {
           WHERE captured_at >= $1 AND captured_at < $2 AND status NOT IN ('spam', 'disqualified')
        )
        SELECT count(*) AS leads, count(seconds) AS generated,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
-              percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95,
+              percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY seconds) AS percentiles,
               count(*) FILTER (WHERE seconds <= $3) AS within
          FROM cohort`,
       [from, to, KPI_TARGETS.proposalGenerationSeconds],
@@ -176,30 +177,22 @@ export class KpiService {
     return {
       leads: number(row!.leads),
       count: generated,
-      medianSeconds: nullableNumber(row!.median),
-      p95Seconds: nullableNumber(row!.p95),
+      ...percentiles(row!.percentiles),
       withinTargetRate: rate(number(row!.within), generated),
     };
   }
 
   async approvalLatency({ from, to }: KpiPeriod): Promise<ApprovalLatencyFigures> {
     const rows = (await this.dataSource.query(
-      `WITH decided AS (
-         SELECT d.decided_by, extract(epoch FROM d.created_at - max(s.changed_at)) AS seconds
-           FROM approval_decisions d
-           JOIN status_changes s ON s.subject_id = d.proposal_id AND s.to_status = 'pending_approval' AND s.changed_at <= d.created_at
-          WHERE d.created_at >= $1 AND d.created_at < $2 AND d.proposal_id IS NOT NULL
-          GROUP BY d.id, d.decided_by, d.created_at
-       )
-       SELECT decided_by, GROUPING(decided_by) AS overall, count(*) AS count,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
-              percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) AS p95
-         FROM decided
+      `SELECT decided_by, GROUPING(decided_by) AS overall, count(*) AS count,
+              percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - pending_at)) AS percentiles
+         FROM approval_kpi_facts
+        WHERE decided_at >= $1 AND decided_at < $2
         GROUP BY GROUPING SETS ((), (decided_by))
         ORDER BY overall DESC, count DESC, decided_by`,
       [from, to],
     )) as Row[];
-    const figures = (row: Row | undefined): DurationFigures => ({ count: number(row?.count), medianSeconds: nullableNumber(row?.median), p95Seconds: nullableNumber(row?.p95) });
+    const figures = (row: Row | undefined): DurationFigures => ({ count: number(row?.count), ...percentiles(row?.percentiles) });
     const overall = rows.find((row) => number(row.overall) === 1);
     return {
       ...figures(overall),
@@ -208,25 +201,29 @@ export class KpiService {
   }
 
   async stageTimes({ from, to }: KpiPeriod): Promise<StageTime[]> {
+    // Whole days from the daily sums, the partial days at either end from the status changes.
+    const dayStart = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+    const dayEnd = new Date(Math.max(Math.floor(to.getTime() / DAY_MS) * DAY_MS, dayStart.getTime()));
     const rows = (await this.dataSource.query(
-      `SELECT subject, to_status AS stage,
-              count(left_at) AS completed,
-              count(*) FILTER (WHERE left_at IS NULL) AS current,
-              avg(extract(epoch FROM left_at - changed_at)) AS average,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - changed_at)) AS median
-         FROM status_changes
-        WHERE changed_at >= $1 AND changed_at < $2
-        GROUP BY subject, to_status
-        ORDER BY subject, to_status`,
-      [from, to],
+      `WITH sums AS (
+         SELECT subject, stage, entered, completed, completed_seconds FROM stage_days WHERE day >= $3 AND day < $4
+         UNION ALL
+         SELECT subject, to_status, count(*), count(left_at), coalesce(sum(extract(epoch FROM left_at - changed_at)), 0)
+           FROM status_changes
+          WHERE changed_at >= $1 AND changed_at < $2 AND (changed_at < $3 OR changed_at >= $4)
+          GROUP BY 1, 2
+       )
+       SELECT subject, stage, sum(entered) AS entered, sum(completed) AS completed, sum(completed_seconds) AS seconds
+         FROM sums GROUP BY subject, stage
+        ORDER BY subject, stage`,
+      [from, to, dayStart, dayEnd],
     )) as Row[];
     return rows.map((row) => ({
       subject: row.subject as 'lead' | 'proposal',
       stage: String(row.stage),
       completed: number(row.completed),
-      current: number(row.current),
-      averageSeconds: nullableNumber(row.average),
-      medianSeconds: nullableNumber(row.median),
+      current: number(row.entered) - number(row.completed),
+      averageSeconds: number(row.completed) > 0 ? number(row.seconds) / number(row.completed) : null,
     }));
   }
 

@@ -29,7 +29,7 @@ describe('leadpilot migrate and api-key against DATABASE_URL', () => {
       const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       assert.deepEqual(
         tables.rows.map((row) => row.tablename),
-        ['agent_run_hours', 'agent_runs', 'api_keys', 'approval_decisions', 'graphql_operation_counts', 'inbound_webhook_deliveries', 'lead_activities', 'lead_kpi_facts', 'lead_pipeline_steps', 'leads', 'legacy_imports', 'migrations', 'outbound_messages', 'prompt_versions', 'proposals', 'rate_limit_counters', 'solution_designs', 'status_changes'],
+        ['agent_run_hours', 'agent_runs', 'api_keys', 'approval_decisions', 'approval_kpi_facts', 'graphql_operation_counts', 'inbound_webhook_deliveries', 'lead_activities', 'lead_kpi_facts', 'lead_pipeline_steps', 'leads', 'legacy_imports', 'migrations', 'outbound_messages', 'prompt_versions', 'proposals', 'rate_limit_counters', 'solution_designs', 'stage_days', 'status_changes'],
       );
     } finally {
       await client.end();
