@@ -244,9 +244,14 @@ export class Kpis1764547200000 implements MigrationInterface {
 
     await queryRunner.query(`CREATE INDEX approval_decisions_created_at_idx ON approval_decisions (created_at)`);
     await queryRunner.query(`CREATE INDEX agent_runs_created_at_idx ON agent_runs (created_at)`);
+    // The model behind a proposal revision: its lead's last successful writer or reviser run.
+    await queryRunner.query(`
+      CREATE INDEX agent_runs_proposal_model_idx ON agent_runs (lead_id, created_at DESC) INCLUDE (provider, model)
+      WHERE agent IN ('proposal-writer', 'reviser') AND status = 'succeeded'`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX agent_runs_proposal_model_idx`);
     await queryRunner.query(`DROP INDEX agent_runs_created_at_idx`);
     await queryRunner.query(`DROP INDEX approval_decisions_created_at_idx`);
     await queryRunner.query(`DROP TABLE graphql_operation_counts`);
