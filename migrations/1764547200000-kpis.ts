@@ -158,10 +158,13 @@ export class Kpis1764547200000 implements MigrationInterface {
         day timestamptz NOT NULL,
         subject text NOT NULL,
         stage text NOT NULL,
+        -- Concurrent workers moving leads through the same stage on the same day add to different
+        -- rows (by subject id), so they do not queue on one row lock until their transactions end.
+        shard smallint NOT NULL DEFAULT 0,
         entered integer NOT NULL DEFAULT 0,
         completed integer NOT NULL DEFAULT 0,
         completed_seconds double precision NOT NULL DEFAULT 0,
-        PRIMARY KEY (day, subject, stage)
+        PRIMARY KEY (day, subject, stage, shard)
       )`);
     await queryRunner.query(`
       CREATE FUNCTION record_stage_day() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -169,10 +172,10 @@ export class Kpis1764547200000 implements MigrationInterface {
         bucket timestamptz := date_trunc('day', NEW.changed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
         ended boolean := NEW.left_at IS NOT NULL AND (TG_OP = 'INSERT' OR OLD.left_at IS NULL);
       BEGIN
-        INSERT INTO stage_days AS d (day, subject, stage, entered, completed, completed_seconds)
-          VALUES (bucket, NEW.subject, NEW.to_status, (TG_OP = 'INSERT')::int, ended::int,
+        INSERT INTO stage_days AS d (day, subject, stage, shard, entered, completed, completed_seconds)
+          VALUES (bucket, NEW.subject, NEW.to_status, abs(hashtext(NEW.subject_id::text)) % 8, (TG_OP = 'INSERT')::int, ended::int,
                   CASE WHEN ended THEN extract(epoch FROM NEW.left_at - NEW.changed_at) ELSE 0 END)
-          ON CONFLICT (day, subject, stage) DO UPDATE SET
+          ON CONFLICT (day, subject, stage, shard) DO UPDATE SET
             entered = d.entered + EXCLUDED.entered, completed = d.completed + EXCLUDED.completed,
             completed_seconds = d.completed_seconds + EXCLUDED.completed_seconds;
         RETURN NULL;
@@ -200,23 +203,26 @@ export class Kpis1764547200000 implements MigrationInterface {
         succeeded_attempts integer NOT NULL DEFAULT 0,
         first_choice_runs integer NOT NULL DEFAULT 0,
         fallbacks integer NOT NULL DEFAULT 0,
-        PRIMARY KEY (hour, provider)
+        -- Spread over rows by run id, so concurrent runs do not wait on one row (see stage_days).
+        shard smallint NOT NULL DEFAULT 0,
+        PRIMARY KEY (hour, provider, shard)
       )`);
     await queryRunner.query(`
       CREATE FUNCTION record_agent_run_hour() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         bucket timestamptz := date_trunc('hour', NEW.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
         first_provider text := NEW.attempts->0->>'provider';
+        slot smallint := abs(hashtext(NEW.id::text)) % 8;
       BEGIN
-        INSERT INTO agent_run_hours AS h (hour, provider, runs, failed_runs, cost, attempts, succeeded_attempts, first_choice_runs, fallbacks)
-          SELECT bucket, '', 1, (NEW.status = 'failed')::int, NEW.cost, 0, 0, 0, 0
+        INSERT INTO agent_run_hours AS h (hour, provider, shard, runs, failed_runs, cost, attempts, succeeded_attempts, first_choice_runs, fallbacks)
+          SELECT bucket, '', slot, 1, (NEW.status = 'failed')::int, NEW.cost, 0, 0, 0, 0
           UNION ALL
-          SELECT bucket, attempt->>'provider', 0, 0, 0, count(*), count(*) FILTER (WHERE attempt->>'errorClass' IS NULL),
+          SELECT bucket, attempt->>'provider', slot, 0, 0, 0, count(*), count(*) FILTER (WHERE attempt->>'errorClass' IS NULL),
                  (attempt->>'provider' = first_provider)::int,
                  (attempt->>'provider' = first_provider AND NEW.provider IS NOT NULL AND NEW.provider <> first_provider)::int
             FROM jsonb_array_elements(NEW.attempts) AS attempt
            GROUP BY attempt->>'provider'
-          ON CONFLICT (hour, provider) DO UPDATE SET
+          ON CONFLICT (hour, provider, shard) DO UPDATE SET
             runs = h.runs + EXCLUDED.runs, failed_runs = h.failed_runs + EXCLUDED.failed_runs, cost = h.cost + EXCLUDED.cost,
             attempts = h.attempts + EXCLUDED.attempts, succeeded_attempts = h.succeeded_attempts + EXCLUDED.succeeded_attempts,
             first_choice_runs = h.first_choice_runs + EXCLUDED.first_choice_runs, fallbacks = h.fallbacks + EXCLUDED.fallbacks;

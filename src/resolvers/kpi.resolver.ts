@@ -36,7 +36,7 @@ export class KpiResolver {
     @Arg('from', () => Date, FROM) from?: Date | null,
     @Arg('to', () => Date, TO) to?: Date | null,
   ): Kpis {
-    return services.kpis.period(from ?? (to ? null : new Date(at.getTime() - 30 * 86_400_000)), to ?? at);
+    return services.kpis.period(from, to ?? at);
   }
 
   @FieldResolver(() => KpiTargets, { description: 'The targets of the customer plan, to compare against.' })
