@@ -168,7 +168,7 @@ function kpiTiles(kpis) {
 
 // ---------------------------------------------------------------- approval queue and proposals
 
-const PROPOSAL_FIELDS = 'id leadId revision title body total currency status language pricingModel validUntil reviewScore promptVersion createdAt lineItems { description days rate amount } decisions { decision feedback decidedBy createdAt } lead { id name company }';
+const PROPOSAL_FIELDS = 'id leadId revision title body total currency status language pricingModel reviewScore promptVersion createdAt lineItems { description days rate amount } decisions { decision feedback decidedBy createdAt } lead { id name company }';
 
 async function showApprovals() {
   const list = h('ul', { class: 'list', id: 'approval-queue' });
