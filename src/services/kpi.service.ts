@@ -147,9 +147,10 @@ export class KpiService {
               count(seconds) AS answered,
               percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY seconds) AS percentiles,
               count(*) FILTER (WHERE seconds <= $3) AS within,
-              count(*) FILTER (WHERE seconds IS NOT NULL OR captured_at <= $4::timestamptz - make_interval(secs => $3)) AS judged
+              count(*) FILTER (WHERE seconds IS NOT NULL OR captured_at <= $4) AS judged
          FROM cohort`,
-      [from, to, KPI_TARGETS.responseSeconds, this.clock.now()],
+      // Leads captured before this moment have had their 2 minutes (computed here, not per row).
+      [from, to, KPI_TARGETS.responseSeconds, new Date(this.clock.now().getTime() - KPI_TARGETS.responseSeconds * 1000)],
     )) as Row[];
     return {
       leads: number(row!.leads),
