@@ -120,6 +120,38 @@ describe('the dashboard in headless Chromium', () => {
     assert.deepEqual([...overview.problems, ...approver.problems], []);
   });
 
+  it('rejects only with feedback, and edits a proposal into a new revision', async () => {
+    const { lead } = await server.services.leads.submit({ name: 'Pia Lund', email: 'pia@lund.example', message: 'An intranet for 40 people.' }, 'system');
+    const first = await server.services.proposals.createDraft(lead.id, { title: 'Intranet' });
+    const { page, problems } = await openPage();
+    await signIn(page, server.keys[Role.APPROVER], `/dashboard/proposals/${first.id}`);
+    await page.getByRole('heading', { name: 'Intranet' }).waitFor();
+
+    await page.getByText('Edit (makes a new revision)').click();
+    await page.getByLabel('Title').fill('Intranet for 40 people');
+    await page.getByRole('button', { name: 'Save as new revision' }).click();
+    await page.getByRole('heading', { name: 'Intranet for 40 people' }).waitFor();
+    const revisionId = page.url().split('/').at(-1)!;
+    assert.notEqual(revisionId, first.id);
+    const stored = (await server.dataSource.query(`SELECT id, status, title FROM proposals WHERE lead_id = $1 ORDER BY revision`, [lead.id])) as { id: string; status: string; title: string }[];
+    assert.deepEqual(stored.map((row) => [row.status, row.title]), [['superseded', 'Intranet'], ['pending_approval', 'Intranet for 40 people']]);
+
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByText('Feedback is required to reject').waitFor();
+    assert.equal((await server.services.proposals.findById(revisionId))?.status, 'pending_approval');
+    await page.getByLabel('Comment or feedback').fill('Add the migration of the old wiki.');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.locator('#proposal-status', { hasText: 'REJECTED' }).waitFor();
+    const [decision] = (await server.dataSource.query(`SELECT decision, feedback FROM approval_decisions WHERE proposal_id = $1`, [revisionId])) as { decision: string; feedback: string }[];
+    assert.deepEqual(decision, { decision: 'rejected', feedback: 'Add the migration of the old wiki.' });
+
+    // The lead's timeline shows both revisions and what changed between them.
+    await page.getByRole('link', { name: 'Pia Lund' }).click();
+    await page.locator('.timeline').waitFor();
+    assert.match((await page.locator('.timeline').textContent()) ?? '', /Proposal rev\. 2.*changed: title/s);
+    assert.deepEqual(problems, []);
+  });
+
   it('fits a phone screen', async () => {
     const { page, problems } = await openPage({ width: 375, height: 740 });
     await signIn(page, server.keys[Role.ADMIN]);
