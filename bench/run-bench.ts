@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadAgencyConfig } from '../src/agents/agency-config.js';
 import { loadAgentOracle, startSlowFakeOpenAI } from './fake-openai-model.js';
+import { formatKpiBench, measureKpis } from './kpis-bench.js';
 import { describeMachine } from './machine.js';
 import { startBenchInstance, type BenchInstance } from './instance.js';
 import { measureCriticalPath, measurePipeline, measureQueueChain, measureSubmitOnly, type Load } from './phases.js';
@@ -12,9 +13,10 @@ import { describeLoad, formatMarkdown, formatTable, resultRows, type BenchReport
 import { SlowOfflineModel } from './slow-model.js';
 
 /**
- * `npm run bench [-- --leads 200 --clients 20 --slow-leads 16 --slow-clients 8 --fake-model auto|openai|wrapper --no-slow]`:
+ * `npm run bench [-- --leads 200 --clients 20 --slow-leads 16 --slow-clients 8 --fake-model auto|openai|wrapper --no-slow --kpi-leads 100000 --kpis-only]`:
  * throughput and latency of the offline pipeline against same-run baselines, and latency with an
- * 800 ms model against its critical-path model time. Prints one table, writes bench/RESULTS.md.
+ * 800 ms model against its critical-path model time; and the KPI queries over a seeded year.
+ * Prints the tables, writes bench/RESULTS.md.
  * Not a test: it fails only when the harness does.
  */
 
@@ -63,8 +65,16 @@ async function main(): Promise<void> {
       /** openai: the fake OpenAI server with the agent oracle; wrapper: the slow offline model; auto: openai when the oracle is built. */
       'fake-model': { type: 'string', default: 'auto' },
       out: { type: 'string', default: path.join(REPOSITORY, 'bench/RESULTS.md') },
+      'kpi-leads': { type: 'string', default: '100000' },
+      /** Only the KPI benchmark (it has its own fresh database), printed and not written to RESULTS.md. */
+      'kpis-only': { type: 'boolean', default: false },
     },
   });
+  progress(`KPIs: seeding ${values['kpi-leads']} leads over a year (fresh embedded PostgreSQL)…`);
+  const kpis = await withInstance(['api'], (instance) => measureKpis(instance, Number(values['kpi-leads'])));
+  const kpiSection = formatKpiBench(kpis);
+  process.stdout.write(`\n${kpiSection}\n`);
+  if (values['kpis-only']) return;
   const load: Load = { total: Number(values.leads), clients: Number(values.clients), warmup: Number(values.warmup) };
   const machine = describeMachine();
 
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
     fakeModelKind,
   };
   process.stdout.write(`\nLeadpilot benchmark: ${describeLoad(report)}; ${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}\n\n${formatTable(resultRows(report))}\n`);
-  await writeFile(values.out, formatMarkdown(report, []));
+  await writeFile(values.out, `${formatMarkdown(report, [])}\n## KPI queries\n\n${kpiSection}\n`);
   process.stdout.write(`\nWritten to ${path.relative(process.cwd(), values.out) || values.out}\n`);
 }
 

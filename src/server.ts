@@ -25,6 +25,10 @@ import { createLoaders } from './resolvers/loaders.js';
 import { buildLeadpilotSchema } from './schema/build-schema.js';
 import type { Services } from './services/index.js';
 import { leadFormRouter } from './web/lead-form.route.js';
+import { dashboardRouter } from './web/dashboard/dashboard.route.js';
+import { graphqlMetricsPlugin } from './metrics/graphql-metrics.plugin.js';
+import { httpMetrics, metricsRouter } from './metrics/metrics.route.js';
+import { createOperationCounter } from './metrics/operation-counts.js';
 
 export interface ServerDependencies {
   config: Config;
@@ -70,6 +74,7 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
   const schema = deps.schema ?? (await buildLeadpilotSchema());
   const limits = operationLimits(config.env);
   const live = createLiveFeed(deps.live, dataSource, services);
+  const operationCounter = createOperationCounter(dataSource, logger.child({ component: 'metrics' }));
 
   // Before Apollo, so Apollo's drain (which closes the HTTP server) never waits on open sockets.
   const subscriptions = createSubscriptionServer({ httpServer, schema, services, live, logger, limits });
@@ -87,6 +92,7 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       requestIdPlugin,
+      graphqlMetricsPlugin(operationCounter),
       ...limits.apolloPlugins,
       { serverWillStart: async () => ({ drainServer: () => subscriptions.close() }) },
     ],
@@ -94,6 +100,9 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
   await apollo.start();
 
   app.use(assignRequestId(logger));
+  app.use(httpMetrics());
+  app.use(metricsRouter({ dataSource }));
+  app.use(dashboardRouter());
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
@@ -156,6 +165,7 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
       await apollo.stop();
       await subscriptions.close();
+      await operationCounter.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

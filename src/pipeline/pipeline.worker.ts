@@ -1,5 +1,6 @@
 import { LeadStatus } from '../entities/enums.js';
 import { returnedRows } from '../database/query-rows.js';
+import { jobDuration } from '../metrics/metrics.js';
 import type { JobQueue } from './job-queue.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { PIPELINE_STEPS, type PipelinePayloads, type PipelineStep } from './pipeline-jobs.js';
@@ -55,14 +56,23 @@ export async function startPipelineWorker(
     await queue.work(
       step,
       async (payload, job) => {
+        const leadId = (payload as { leadId?: string }).leadId;
+        // Every line a step logs names its lead and step.
+        const jobContext: PipelineContext = { ...context, logger: context.logger.child({ leadId, step, jobId: job.id }) };
+        const stopTimer = jobDuration.startTimer({ step });
         try {
-          await handler(context, payload, job.signal);
+          await handler(jobContext, payload, job.signal);
+          stopTimer({ outcome: 'succeeded' });
         } catch (error) {
-          if (error instanceof StaleStepError) return;
+          if (error instanceof StaleStepError) {
+            stopTimer({ outcome: 'stale' });
+            return;
+          }
           const final = job.retryCount >= options.stepRetries;
-          context.logger.warn({ err: error, step, leadId: (payload as { leadId?: string }).leadId, retryCount: job.retryCount, final }, 'pipeline step failed');
+          stopTimer({ outcome: final ? 'failed' : 'retried' });
+          jobContext.logger.warn({ err: error, retryCount: job.retryCount, final }, 'pipeline step failed');
           if (!final) throw error;
-          await markFailed(context, step, payload, error, job.retryCount + 1);
+          await markFailed(jobContext, step, payload, error, job.retryCount + 1);
         }
       },
       { concurrency: options.concurrency },

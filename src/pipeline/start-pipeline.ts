@@ -6,6 +6,8 @@ import type { LanguageModel } from '../agents/models/language-model.js';
 import { makePriceTable } from '../agents/models/prices.js';
 import { withRunRecording } from '../agents/models/with-run-recording.js';
 import type { Config } from '../config.js';
+import { withLlmMetrics } from '../metrics/llm-metrics.js';
+import { trackBreakers } from '../metrics/metrics.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import type { DomainEvents } from '../services/domain-events.js';
@@ -54,11 +56,12 @@ export interface WorkerDependencies {
 /** The worker role: the model chain (recording every call in agent_runs), a handler per step, and e-mail delivery. */
 export async function startWorkerRole(dependencies: WorkerDependencies): Promise<{ models: ModelStack; delivery: DeliveryRole }> {
   const { config, dataSource, queue, logger, clock } = dependencies;
-  const recorder = new TypeOrmAgentRunRecorder(dataSource);
+  const recorder = withLlmMetrics(new TypeOrmAgentRunRecorder(dataSource));
   const modelLogger = logger.child({ component: 'models' });
   const stack: ModelStack = dependencies.provider
     ? { model: withRunRecording(dependencies.provider, { recorder, prices: makePriceTable(config.llm.prices), logger: modelLogger, now: () => clock.now() }), circuits: [] }
     : createLanguageModel(config.llm, { recorder, logger: modelLogger, clock });
+  trackBreakers(stack.circuits);
   const context: PipelineContext = {
     dataSource,
     queue,

@@ -4,12 +4,15 @@ import { Lead } from '../entities/lead.entity.js';
 import { Proposal } from '../entities/proposal.entity.js';
 import type { Services } from '../services/index.js';
 import type { LivePubSub } from './live-pubsub.js';
+import { kpiUpdates } from './kpi-updates.js';
 import { LiveTopic } from './live-topics.js';
 
 /** What a subscription resolver asks for: the current rows behind the events it cares about. */
 export interface LiveFeed {
   leadUpdates(id?: string | null): AsyncIterable<Lead>;
   proposalUpdates(status?: string | null): AsyncIterable<Proposal>;
+  /** A tick (its time) at most once a second while leads or proposals change. */
+  kpiUpdates(): AsyncIterable<Date>;
 }
 
 /**
@@ -34,6 +37,7 @@ export function createLiveFeed(pubsub: Pick<LivePubSub, 'subscribe'>, dataSource
         map((event) => dataSource.getRepository(Proposal).findOneBy({ id: event.id })),
         filter(present),
       ) as AsyncIterable<Proposal>,
+    kpiUpdates: () => kpiUpdates(pubsub),
   };
 }
 
@@ -56,5 +60,6 @@ export function guardedLiveFeed(feed: LiveFeed, allowed: () => Promise<boolean>)
   return {
     leadUpdates: (id) => guard(feed.leadUpdates(id)),
     proposalUpdates: (status) => guard(feed.proposalUpdates(status)),
+    kpiUpdates: () => guard(feed.kpiUpdates()),
   };
 }

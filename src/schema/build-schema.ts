@@ -8,14 +8,16 @@ import { RoleAuthChecker } from '../auth/auth-checker.js';
 import { badUserInput } from '../errors.js';
 import { AgentResolver } from '../resolvers/agent.resolver.js';
 import { ApiKeyResolver } from '../resolvers/api-key.resolver.js';
+import { KpiResolver } from '../resolvers/kpi.resolver.js';
 import { LeadResolver } from '../resolvers/lead.resolver.js';
 import { LiveResolver } from '../resolvers/live.resolver.js';
 import { OutboundMessageResolver } from '../resolvers/outbound-message.resolver.js';
 import { PromptVersionResolver } from '../resolvers/prompt-version.resolver.js';
 import { ProposalResolver } from '../resolvers/proposal.resolver.js';
+import { ViewerResolver } from '../resolvers/viewer.resolver.js';
 import { schemaFor } from './validated-input.js';
 
-export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver, PromptVersionResolver, AgentResolver, LiveResolver, OutboundMessageResolver];
+export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver, PromptVersionResolver, AgentResolver, LiveResolver, OutboundMessageResolver, KpiResolver, ViewerResolver];
 
 /** Builds the executable schema; `emitSchemaFile` is for `npm run schema` (src/schema/schema.graphql). */
 export function buildLeadpilotSchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {

@@ -5,6 +5,7 @@ import { mailSettings, type DeliveryQueue, type MailSettings } from '../delivery
 import type { Clock } from '../lib/clock.js';
 import { AgentOverviewService } from './agent-overview.service.js';
 import { ApiKeyService } from './api-key.service.js';
+import { KpiService } from './kpi.service.js';
 import type { DomainEvents } from './domain-events.js';
 import { LeadGraphService } from './lead-graph.service.js';
 import { LeadPrivacyService } from './lead-privacy.service.js';
@@ -29,6 +30,7 @@ export interface Services {
   readonly leadWebhooks: LeadWebhookService;
   readonly rateLimits: RateLimitService;
   readonly outbox: OutboxService;
+  readonly kpis: KpiService;
 }
 
 /** What e-mail needs: the settings from the config and the agency (its details go into every mail). */
@@ -63,5 +65,7 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
     leadWebhooks: new LeadWebhookService(dataSource, leads),
     rateLimits: new RateLimitService(dataSource, clock),
     outbox,
+    // Without a mail transport the response time is the outbox time (the KPI says so).
+    kpis: new KpiService(dataSource, clock, { mailTransportConfigured: settings.transport }),
   };
 }
