@@ -52,7 +52,7 @@ export async function syncCard<Subject>(deps: CardSyncDependencies, kind: CardKi
   const shown = kind.shownState(subject);
   if (post.shownStatus !== shown.status || post.shownVersion !== shown.version) {
     const card = kind.render(subject, deps);
-    await deps.poster.withRateLimit(() => deps.poster.client.chat.update({ channel: post.channel, ts: post.ts!, text: card.text, blocks: card.blocks }));
+    await deps.poster.withRateLimit('chat.update', () => deps.poster.client.chat.update({ channel: post.channel, ts: post.ts!, text: card.text, blocks: card.blocks }));
     await deps.posts.recordShown(post.id, shown);
   }
   await syncReminder(deps, kind, subject, post);
@@ -81,8 +81,8 @@ export async function findPostedMessage(
 ): Promise<string | null> {
   const client = deps.poster.client;
   const messages = post.threadTs
-    ? (await deps.poster.withRateLimit(() => client.conversations.replies({ channel: post.channel, ts: post.threadTs!, include_all_metadata: true, limit: 200 }))).messages
-    : (await deps.poster.withRateLimit(() => client.conversations.history({ channel: post.channel, oldest: String((post.postingStartedAt.getTime() - 60_000) / 1000), include_all_metadata: true, limit: 200 }))).messages;
+    ? (await deps.poster.withRateLimit('conversations.replies', () => client.conversations.replies({ channel: post.channel, ts: post.threadTs!, include_all_metadata: true, limit: 200 }))).messages
+    : (await deps.poster.withRateLimit('conversations.history', () => client.conversations.history({ channel: post.channel, oldest: String((post.postingStartedAt.getTime() - 60_000) / 1000), include_all_metadata: true, limit: 200 }))).messages;
   const match = (messages ?? []).find((message) => {
     const metadata = (message as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
     return metadata?.event_type === eventType && metadata.event_payload?.['posting_key'] === post.postingKey;

@@ -1,5 +1,6 @@
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
 import type { Logger } from '../logger.js';
+import { slackPosts, slackRateLimitWaits } from '../metrics/metrics.js';
 
 export interface SlackPosterOptions {
   token: string;
@@ -44,7 +45,7 @@ export class SlackPoster {
     const wait = this.lastPostAt + this.options.minimumPostIntervalMs - Date.now();
     if (wait > 0) await sleep(wait);
     try {
-      const result = await this.withRateLimit(() => this.client.chat.postMessage(args));
+      const result = await this.withRateLimit('chat.postMessage', () => this.client.chat.postMessage(args));
       if (!result.ts) throw new Error('chat.postMessage answered without a ts');
       return { ts: result.ts };
     } finally {
@@ -52,22 +53,33 @@ export class SlackPoster {
     }
   }
 
-  /** Any other call (updates, history lookups); 429s waited out the same way. */
-  withRateLimit<T extends WebAPICallResult>(call: () => Promise<T>): Promise<T> {
-    return this.retryRateLimited(call, 0);
+  /** Any other call (updates, history lookups); 429s waited out the same way. `method` names it in the metrics. */
+  withRateLimit<T extends WebAPICallResult>(method: string, call: () => Promise<T>): Promise<T> {
+    return this.retryRateLimited(method, call, 0);
   }
 
-  private async retryRateLimited<T>(call: () => Promise<T>, waits: number): Promise<T> {
+  private async retryRateLimited<T>(method: string, call: () => Promise<T>, waits: number): Promise<T> {
     try {
-      return await call();
+      const result = await call();
+      slackPosts.inc({ method, outcome: 'ok' });
+      return result;
     } catch (error) {
       const retryAfter = (error as { code?: unknown; retryAfter?: unknown }).code === ErrorCode.RateLimitedError ? Number((error as { retryAfter: unknown }).retryAfter) : NaN;
+      slackPosts.inc({ method, outcome: Number.isNaN(retryAfter) ? slackErrorOf(error) : 'ratelimited' });
       if (Number.isNaN(retryAfter) || waits >= (this.options.maxRateLimitWaits ?? 10)) throw error;
       this.options.logger.info({ retryAfterSeconds: retryAfter }, 'Slack rate limit: waiting as asked');
+      slackRateLimitWaits.observe({ method }, Math.max(0, retryAfter));
       await sleep(Math.max(0, retryAfter) * 1000);
-      return this.retryRateLimited(call, waits + 1);
+      return this.retryRateLimited(method, call, waits + 1);
     }
   }
+}
+
+/** Slack's own error name (`channel_not_found`) where it answered, else the kind of failure: a bounded label set. */
+function slackErrorOf(error: unknown): string {
+  const platformError = (error as { data?: { error?: unknown } } | null)?.data?.error;
+  if (typeof platformError === 'string' && /^[a-z_]{1,64}$/.test(platformError)) return platformError;
+  return (error as { code?: unknown } | null)?.code === ErrorCode.RequestError ? 'request_error' : 'error';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

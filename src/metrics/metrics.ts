@@ -79,7 +79,7 @@ export const scrapeErrors = new Counter({
   registers: [registry],
 });
 
-/** For the Slack bot: every chat.postMessage / chat.update, by method and outcome (ok or the Slack error). */
+/** Every Slack Web API call the bot posts or reads cards with, by method and outcome (ok, ratelimited, or the Slack error). */
 export const slackPosts = new Counter({
   name: 'leadpilot_slack_posts_total',
   help: 'Posts to Slack by method and outcome.',

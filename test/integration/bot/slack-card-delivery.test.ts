@@ -57,6 +57,11 @@ describe(syncCard.name, () => {
       const lostId = JSON.parse(String(lost.body['metadata'])).event_payload.proposal_id as string;
       const [row] = (await server.dataSource.query(`SELECT ts FROM slack_posts WHERE proposal_id = $1`, [lostId])) as { ts: string }[];
       assert.equal(row!.ts, fake.cardOf(lostId)!.ts, 'the lost post was adopted, not posted again');
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const waits = Number(/^leadpilot_slack_rate_limit_wait_seconds_count\{method="chat\.postMessage"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+      const rateLimited = fake.calls.filter((call) => call.method === 'chat.postMessage' && call.status === 429).length;
+      assert.equal(waits, rateLimited, 'every 429 is a wait in /metrics');
+      assert.match(metrics, /^leadpilot_slack_posts_total\{method="chat\.postMessage",outcome="ok"\} (?!0\b)\d+$/m);
     });
   });
 
