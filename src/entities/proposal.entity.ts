@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { GraphQLJSON } from 'graphql-scalars';
+import { DateResolver, GraphQLJSON } from 'graphql-scalars';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { Language, PricingModel, ProposalStatus } from './enums.js';
 import { numericTransformer } from '../database/transformers.js';
@@ -66,7 +66,8 @@ export class Proposal {
   @Column({ type: 'text' })
   pricingModel!: PricingModel;
 
-  @Field(() => Date, { nullable: true })
+  // A calendar day, not an instant: served as the `Date` scalar (YYYY-MM-DD), as the column holds it.
+  @Field(() => DateResolver, { nullable: true, description: 'The last day the offer stands (YYYY-MM-DD).' })
   @Column({ type: 'date', nullable: true })
   validUntil!: string | null;
 

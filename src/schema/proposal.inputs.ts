@@ -1,4 +1,5 @@
 import { Field, Float, InputType } from 'type-graphql';
+import { DateResolver } from 'graphql-scalars';
 import { editProposalSchema, PROPOSAL_LIMITS } from '../services/proposal.service.js';
 import { ValidatedBy } from './validated-input.js';
 
@@ -32,6 +33,6 @@ export class EditProposalInput {
   @Field(() => Float, { nullable: true, description: 'The total, when the line items are not given (or equal to their sum).' })
   total?: number | null;
 
-  @Field(() => Date, { nullable: true, description: 'The day the offer ends (the date part is used).' })
+  @Field(() => DateResolver, { nullable: true, description: 'The last day the offer stands (YYYY-MM-DD).' })
   validUntil?: Date | null;
 }

@@ -158,6 +158,26 @@ describe(ProposalService.name, () => {
     assert.equal(again.errors![0]!.extensions!.currentStatus, 'SUPERSEDED');
   });
 
+  it('serves the last day of the offer as a calendar day, and takes one in an edit', async () => {
+    counter += 1;
+    const { lead } = await server.services.leads.submit({ name: `Lead ${counter}`, email: `lead${counter}@example.com`, message: 'Build us a shop.' }, 'system');
+    const proposal = await server.services.proposals.createDraft(lead.id, { validUntil: '2027-01-31' });
+    const read = await graphql(server.graphqlUrl, `query ($id: ID!) { proposal(id: $id) { validUntil } }`, { key: server.keys[Role.VIEWER], variables: { id: proposal.id } });
+    assert.equal(read.errors, undefined, JSON.stringify(read.errors));
+    assert.equal(read.data!.proposal.validUntil, '2027-01-31');
+    const edited = await graphql(server.graphqlUrl, `mutation ($id: ID!, $input: EditProposalInput!) { editProposal(id: $id, input: $input) { validUntil } }`, {
+      key: server.keys[Role.APPROVER],
+      variables: { id: proposal.id, input: { validUntil: '2027-02-15' } },
+    });
+    assert.equal(edited.errors, undefined, JSON.stringify(edited.errors));
+    assert.equal(edited.data!.editProposal.validUntil, '2027-02-15');
+    const notADay = await graphql(server.graphqlUrl, `mutation ($id: ID!, $input: EditProposalInput!) { editProposal(id: $id, input: $input) { validUntil } }`, {
+      key: server.keys[Role.APPROVER],
+      variables: { id: proposal.id, input: { validUntil: 'next Friday' } },
+    });
+    assert.ok(notADay.errors?.length, 'a day that is not YYYY-MM-DD is refused');
+  });
+
   it('edits a rejected proposal, and refuses an edit of an approved one or an empty or oversized edit', async () => {
     const rejected = await newProposal(ProposalStatus.REJECTED);
     const edited = await graphql(server.graphqlUrl, EDIT, { key: server.keys[Role.APPROVER], variables: { id: rejected.id, input: { total: 999 } } });
