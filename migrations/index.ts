@@ -4,6 +4,7 @@ import { PromptVersions1764201600000 } from './1764201600000-prompt-versions.js'
 import { Slack1764288000000 } from './1764288000000-slack.js';
 import { EmailDelivery1764374400000 } from './1764374400000-email-delivery.js';
 import { LeadIntake1764460800000 } from './1764460800000-lead-intake.js';
+import { Integrations1764633600000 } from './1764633600000-integrations.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [InitialSchema1764028800000, Pipeline1764115200000, PromptVersions1764201600000, Slack1764288000000, EmailDelivery1764374400000, LeadIntake1764460800000];
+export const migrations = [InitialSchema1764028800000, Pipeline1764115200000, PromptVersions1764201600000, Slack1764288000000, EmailDelivery1764374400000, LeadIntake1764460800000, Integrations1764633600000];

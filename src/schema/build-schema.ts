@@ -13,9 +13,10 @@ import { LiveResolver } from '../resolvers/live.resolver.js';
 import { OutboundMessageResolver } from '../resolvers/outbound-message.resolver.js';
 import { PromptVersionResolver } from '../resolvers/prompt-version.resolver.js';
 import { ProposalResolver } from '../resolvers/proposal.resolver.js';
+import { WebhookEndpointResolver } from '../resolvers/webhook-endpoint.resolver.js';
 import { schemaFor } from './validated-input.js';
 
-export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver, PromptVersionResolver, AgentResolver, LiveResolver, OutboundMessageResolver];
+export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver, PromptVersionResolver, AgentResolver, LiveResolver, OutboundMessageResolver, WebhookEndpointResolver];
 
 /** Builds the executable schema; `emitSchemaFile` is for `npm run schema` (src/schema/schema.graphql). */
 export function buildLeadpilotSchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {

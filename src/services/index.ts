@@ -15,6 +15,7 @@ import { PipelineService, type StepQueue } from './pipeline.service.js';
 import { PromptVersionService } from './prompt-version.service.js';
 import { ProposalService } from './proposal.service.js';
 import { RateLimitService } from './rate-limit.service.js';
+import { WebhookEndpointService } from './webhook-endpoint.service.js';
 
 /** The domain services, built once per process and shared by every entry point. */
 export interface Services {
@@ -29,6 +30,7 @@ export interface Services {
   readonly leadWebhooks: LeadWebhookService;
   readonly rateLimits: RateLimitService;
   readonly outbox: OutboxService;
+  readonly webhookEndpoints: WebhookEndpointService;
 }
 
 /** What e-mail needs: the settings from the config and the agency (its details go into every mail). */
@@ -63,5 +65,6 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
     leadWebhooks: new LeadWebhookService(dataSource, leads),
     rateLimits: new RateLimitService(dataSource, clock),
     outbox,
+    webhookEndpoints: new WebhookEndpointService(dataSource, clock),
   };
 }
