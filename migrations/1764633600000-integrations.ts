@@ -86,6 +86,10 @@ export class Integrations1764633600000 implements MigrationInterface {
         refilled_at timestamptz NOT NULL
       )`);
 
+    // HubSpot's webhook retries: a conversation message is recorded as a reply once.
+    await queryRunner.query(`ALTER TABLE inbound_webhook_deliveries DROP CONSTRAINT inbound_webhook_deliveries_source_check`);
+    await queryRunner.query(`ALTER TABLE inbound_webhook_deliveries ADD CONSTRAINT inbound_webhook_deliveries_source_check CHECK (source IN ('leads', 'hubspot'))`);
+
     await queryRunner.query(`
       CREATE FUNCTION integrations_on_activity() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -135,6 +139,9 @@ export class Integrations1764633600000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER lead_activities_integrations ON lead_activities`);
     await queryRunner.query(`DROP FUNCTION integrations_on_activity()`);
+    await queryRunner.query(`DELETE FROM inbound_webhook_deliveries WHERE source = 'hubspot'`);
+    await queryRunner.query(`ALTER TABLE inbound_webhook_deliveries DROP CONSTRAINT inbound_webhook_deliveries_source_check`);
+    await queryRunner.query(`ALTER TABLE inbound_webhook_deliveries ADD CONSTRAINT inbound_webhook_deliveries_source_check CHECK (source IN ('leads'))`);
     await queryRunner.query(`DROP TABLE rate_buckets`);
     await queryRunner.query(`DROP TABLE crm_links`);
     await queryRunner.query(`DROP TABLE webhook_deliveries`);

@@ -17,7 +17,8 @@ import { promptVersionedModels, type PipelineContext } from './pipeline-context.
 import type { PromptVersionService } from '../services/prompt-version.service.js';
 import { pipelineQueuePolicies, type PipelinePayloads } from './pipeline-jobs.js';
 import { startPipelineWorker } from './pipeline.worker.js';
-import { startIntegrations, WEBHOOK_QUEUE_POLICY, type IntegrationsRole } from '../integrations/start-integrations.js';
+import { HUBSPOT_QUEUE_POLICY, startIntegrations, WEBHOOK_QUEUE_POLICY, type IntegrationsRole } from '../integrations/start-integrations.js';
+import { HUBSPOT_QUEUE } from '../integrations/hubspot/hubspot-sync.js';
 import { WEBHOOK_QUEUE } from '../integrations/webhooks-out/webhook-dispatcher.js';
 import type { AdminNotifier } from '../integrations/admin-notifier.js';
 
@@ -26,7 +27,7 @@ export function startPipelineQueue(connectionString: string, config: Config, log
   return startJobQueue<PipelinePayloads>({
     connectionString,
     logger,
-    queues: { ...pipelineQueuePolicies(config.pipeline), [DELIVERY_QUEUE]: DELIVERY_QUEUE_POLICY, [FOLLOW_UP_QUEUE]: FOLLOW_UP_QUEUE_POLICY, [WEBHOOK_QUEUE]: WEBHOOK_QUEUE_POLICY },
+    queues: { ...pipelineQueuePolicies(config.pipeline), [DELIVERY_QUEUE]: DELIVERY_QUEUE_POLICY, [FOLLOW_UP_QUEUE]: FOLLOW_UP_QUEUE_POLICY, [WEBHOOK_QUEUE]: WEBHOOK_QUEUE_POLICY, [HUBSPOT_QUEUE]: HUBSPOT_QUEUE_POLICY },
     // Each step's local concurrency draws on this pool.
     poolSize: Math.min(20, Math.max(4, Math.ceil(config.workerConcurrency / 2) + 2)),
     // Expired jobs (a killed worker's) are released when the queue is next supervised: at least
@@ -92,6 +93,8 @@ export async function startWorkerRole(dependencies: WorkerDependencies): Promise
   });
   const integrations = await startIntegrations({
     config,
+    agency: dependencies.agency,
+    model: stack.model,
     dataSource,
     queue,
     clock,
