@@ -67,7 +67,12 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotPort 
   const timeoutMs = options.timeoutMs ?? 10_000;
   const retries = options.retries ?? 3;
 
-  const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
+  /**
+   * `safeToRepeat`: false for creates. A 429 certainly did nothing and is always waited out; a 5xx
+   * or a timeout may have created the object, so a create is not repeated here: the sync's next
+   * run searches for it first.
+   */
+  const call = async <T>(what: string, request: () => Promise<T>, safeToRepeat = true): Promise<T> => {
     for (let attempt = 0; ; attempt += 1) {
       await options.bucket.take();
       let timer: NodeJS.Timeout | undefined;
@@ -80,7 +85,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotPort 
         ]);
       } catch (error) {
         const status = statusOf(error);
-        const retryable = status === 429 || (status !== null && status >= 500);
+        const retryable = status === 429 || (safeToRepeat && status !== null && status >= 500);
         if (!retryable || attempt >= retries) throw asHubSpotError(what, error);
         const retryAfterSeconds = Number(headerOf(error, 'retry-after'));
         const waitMs = status === 429 && Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? Math.min(retryAfterSeconds * 1000, 30_000) : 500 * 2 ** attempt;
@@ -109,7 +114,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotPort 
   return {
     findContact: (leadId, email) => searchOne('contacts', [{ propertyName: LEAD_ID_PROPERTY, value: leadId }, { propertyName: 'email', value: email }]),
     async createContact(properties) {
-      return (await call('create contact', () => client.crm.contacts.basicApi.create({ properties, associations: [] }))).id;
+      return (await call('create contact', () => client.crm.contacts.basicApi.create({ properties, associations: [] }), false)).id;
     },
     async updateContact(id, properties) {
       await call('update contact', () => client.crm.contacts.basicApi.update(id, { properties }));
@@ -120,7 +125,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotPort 
     },
     findDeal: (leadId) => searchOne('deals', [{ propertyName: LEAD_ID_PROPERTY, value: leadId }]),
     async createDeal(properties, contactId) {
-      return (await call('create deal', () => client.crm.deals.basicApi.create({ properties, associations: [{ to: { id: contactId }, types: association(DEAL_TO_CONTACT) }] }))).id;
+      return (await call('create deal', () => client.crm.deals.basicApi.create({ properties, associations: [{ to: { id: contactId }, types: association(DEAL_TO_CONTACT) }] }), false)).id;
     },
     async updateDeal(id, properties) {
       await call('update deal', () => client.crm.deals.basicApi.update(id, { properties }));
@@ -133,7 +138,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotPort 
         { to: { id: on.contactId }, types: association(NOTE_TO_CONTACT) },
         ...(on.dealId ? [{ to: { id: on.dealId }, types: association(NOTE_TO_DEAL) }] : []),
       ];
-      return (await call('create note', () => client.crm.objects.notes.basicApi.create({ properties: { hs_note_body: body, hs_timestamp: at.toISOString() }, associations }))).id;
+      return (await call('create note', () => client.crm.objects.notes.basicApi.create({ properties: { hs_note_body: body, hs_timestamp: at.toISOString() }, associations }), false)).id;
     },
     async getThreadMessage(threadId, messageId) {
       const response = await call('read conversation message', () =>
