@@ -91,6 +91,7 @@ export class WebhookEndpointService {
     return this.dataSource.transaction(async (manager) => {
       const delivery = await manager.getRepository(WebhookDelivery).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!delivery) throw notFound('webhook delivery', id);
+      if (delivery.payload.erased === true) throw new AppError('CONFLICT', `Webhook delivery ${id} was about a lead since erased; it is not sent again.`, { id });
       const endpoint = await manager.getRepository(WebhookEndpoint).findOneByOrFail({ id: delivery.endpointId });
       if (!endpoint.enabled) throw new AppError('CONFLICT', `Webhook endpoint ${endpoint.id} is disabled; enable it first (setWebhookEndpointEnabled), then replay.`, { endpointId: endpoint.id });
       await manager.getRepository(WebhookDelivery).update({ id }, { status: 'pending', nextAttemptAt: null, firstAttemptAt: null, lastError: null });
