@@ -96,6 +96,7 @@ export class Integrations1764633600000 implements MigrationInterface {
         lead_row leads%ROWTYPE;
         proposal_json jsonb;
         inserted integer;
+        event text;
       BEGIN
         -- History brought in by the legacy import happened long ago: nobody is told again.
         IF NEW.data ? 'legacyId' THEN RETURN NEW; END IF;
@@ -105,8 +106,13 @@ export class Integrations1764633600000 implements MigrationInterface {
             ON CONFLICT (lead_id) DO UPDATE SET wanted = crm_links.wanted + 1, updated_at = now();
         END IF;
 
-        IF NOT (NEW.type = ANY (ARRAY['${WEBHOOK_EVENTS.join("','")}'])) THEN RETURN NEW; END IF;
-        IF NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled AND NEW.type = ANY (events)) THEN RETURN NEW; END IF;
+        -- A human edit (and a proposal created directly) puts a new revision in front of the approvers too.
+        event := CASE
+          WHEN NEW.type = 'proposal.edited' THEN 'proposal.pending_approval'
+          WHEN NEW.type = 'proposal.created' AND NEW.data->>'status' = 'pending_approval' THEN 'proposal.pending_approval'
+          ELSE NEW.type END;
+        IF NOT (event = ANY (ARRAY['${WEBHOOK_EVENTS.join("','")}'])) THEN RETURN NEW; END IF;
+        IF NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled AND event = ANY (events)) THEN RETURN NEW; END IF;
 
         SELECT * INTO lead_row FROM leads WHERE id = NEW.lead_id;
         IF NEW.data ? 'proposalId' THEN
@@ -116,8 +122,8 @@ export class Integrations1764633600000 implements MigrationInterface {
         END IF;
 
         INSERT INTO webhook_deliveries (endpoint_id, event, lead_id, activity_id, payload)
-        SELECT e.id, NEW.type, NEW.lead_id, NEW.id, jsonb_build_object(
-                 'event', NEW.type,
+        SELECT e.id, event, NEW.lead_id, NEW.id, jsonb_build_object(
+                 'event', event,
                  'occurredAt', to_jsonb(NEW.created_at),
                  'actor', NEW.actor,
                  'lead', jsonb_build_object('id', lead_row.id, 'status', lead_row.status, 'name', lead_row.name,
@@ -126,7 +132,7 @@ export class Integrations1764633600000 implements MigrationInterface {
                  'proposal', proposal_json,
                  'data', NEW.data)
           FROM webhook_endpoints e
-         WHERE e.enabled AND NEW.type = ANY (e.events)
+         WHERE e.enabled AND event = ANY (e.events)
         ON CONFLICT (endpoint_id, activity_id) DO NOTHING;
         GET DIAGNOSTICS inserted = ROW_COUNT;
         -- Wakes the worker's sweep at once (delivered on commit only).

@@ -77,6 +77,44 @@ describe('outgoing webhooks: endpoints over GraphQL', () => {
   });
 });
 
+describe('outgoing webhooks: written with the change that causes them', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.stop());
+
+  it('writes proposal.pending_approval for a new revision (agents or a human edit), and erasure empties and cancels them', async () => {
+    const created = await createEndpoint(server, 'http://127.0.0.1:9/hooks', ['proposal.pending_approval']);
+    const { lead: submitted } = await server.services.leads.submit(lead('edit@brandt-bikes.example'), 'api-key:test');
+    // Setup only: where the agents would have taken the lead.
+    await server.dataSource.query(`UPDATE leads SET status = 'awaiting_approval' WHERE id = $1`, [submitted.id]);
+    const draft = await server.services.proposals.createDraft(submitted.id, { title: 'Bike shop' });
+    const edited = await graphql(server.graphqlUrl, `mutation ($id: ID!) { editProposal(id: $id, input: { title: "Bike shop with repairs" }) { id revision } }`, {
+      key: server.keys[Role.APPROVER],
+      variables: { id: draft.id },
+    });
+    assert.equal(edited.errors, undefined, JSON.stringify(edited.errors));
+    const rows = (await server.dataSource.query(`SELECT event, status, payload FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY created_at`, [created.endpoint.id])) as Record<string, any>[];
+    assert.deepEqual(rows.map((row) => [row.event, row.status, row.payload.proposal.id, row.payload.proposal.title]), [
+      ['proposal.pending_approval', 'pending', draft.id, 'Bike shop'],
+      ['proposal.pending_approval', 'pending', edited.data!.editProposal.id, 'Bike shop with repairs'],
+    ]);
+    assert.equal(rows[0]!.payload.lead.email, 'edit@brandt-bikes.example');
+
+    const erased = await graphql(server.graphqlUrl, `mutation ($id: ID!) { eraseLead(id: $id) }`, { key: server.keys[Role.ADMIN], variables: { id: submitted.id } });
+    assert.equal(erased.errors, undefined, JSON.stringify(erased.errors));
+    const after = (await server.dataSource.query(`SELECT id, status, payload, last_error FROM webhook_deliveries WHERE endpoint_id = $1`, [created.endpoint.id])) as Record<string, any>[];
+    for (const row of after) {
+      assert.deepEqual(row.payload, { event: 'proposal.pending_approval', erased: true });
+      assert.equal(row.status, 'failed');
+      assert.equal(row.last_error, 'not sent: lead erased');
+    }
+    const replay = await graphql(server.graphqlUrl, `mutation ($id: ID!) { replayWebhookDelivery(id: $id) { id } }`, { key: server.keys[Role.ADMIN], variables: { id: after[0]!.id } });
+    assert.deepEqual(errorCodes(replay), ['CONFLICT']);
+  });
+});
+
 describe('outgoing webhooks: delivered signed, as the pipeline moves', () => {
   const receiver = new WebhookReceiver();
   let server: TestServer;
