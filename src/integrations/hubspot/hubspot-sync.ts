@@ -159,8 +159,9 @@ export class HubSpotSync {
 
     if (lead.erased_at) {
       // Erasure reaches HubSpot: the contact GDPR-deleted, the deal removed (found by our property if the link was lost).
-      const contactId = link.contact_id;
-      const dealId = link.deal_id ?? (contactId ? await hubspot.findDeal(lead.id) : null);
+      // A create whose id never reached us (a crash) is found by our property, so it goes too.
+      const contactId = link.contact_id ?? (await hubspot.findContact(lead.id, lead.email));
+      const dealId = link.deal_id ?? (await hubspot.findDeal(lead.id));
       if (dealId) await hubspot.archiveDeal(dealId);
       if (contactId) await hubspot.purgeContact(contactId);
       await dataSource.query(`UPDATE crm_links SET contact_id = NULL, deal_id = NULL, erased = true WHERE lead_id = $1`, [lead.id]);
