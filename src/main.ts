@@ -89,8 +89,9 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     }
 
     if (roles.includes('worker')) {
-      const worker = await startWorkerRole({ config, dataSource: database.dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.provider ? { provider: options.provider } : {}) });
+      const worker = await startWorkerRole({ config, dataSource: database.dataSource, connectionString: database.connectionString, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.provider ? { provider: options.provider } : {}) });
       cleanups.push(async () => worker.delivery.stop());
+      cleanups.push(() => worker.integrations.stop());
       if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: e-mails stay in the outbox (query outboundMessages)');
       logger.info({ concurrency: config.workerConcurrency, providers: config.llm.providers }, 'pipeline worker started');
     }

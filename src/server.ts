@@ -16,6 +16,9 @@ import { operationLimits } from './graphql/operation-limits.js';
 import { createSubscriptionServer } from './graphql/subscription.server.js';
 import { unsubscribeRoutes } from './delivery/unsubscribe.routes.js';
 import { leadWebhookRouter } from './integrations/lead-webhook.route.js';
+import { hubSpotWebhookRouter } from './integrations/hubspot/hubspot-webhook.route.js';
+import { createHubSpotClient } from './integrations/hubspot/hubspot.client.js';
+import { HUBSPOT_RATE, RateBucket } from './integrations/hubspot/rate-bucket.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { Logger } from './logger.js';
 import { createLiveFeed } from './pubsub/live-feed.js';
@@ -124,6 +127,10 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
   });
 
   app.use(leadWebhookRouter({ config, services, clock: deps.clock ?? systemClock }));
+  const hubspot = config.hubspot.token
+    ? createHubSpotClient({ token: config.hubspot.token, baseUrl: config.hubspot.baseUrl, bucket: new RateBucket(dataSource, HUBSPOT_RATE), logger: logger.child({ component: 'hubspot' }) })
+    : null;
+  app.use(hubSpotWebhookRouter({ config, dataSource, services, clock: deps.clock ?? systemClock, logger, hubspot }));
   app.use(leadFormRouter({ config, services }));
   // Bolt reads and verifies the raw body itself: no body parser may run before it.
   if (deps.slackRouter) app.use(deps.slackRouter);

@@ -19,13 +19,17 @@ import { promptVersionedModels, type PipelineContext } from './pipeline-context.
 import type { PromptVersionService } from '../services/prompt-version.service.js';
 import { pipelineQueuePolicies, type PipelinePayloads } from './pipeline-jobs.js';
 import { startPipelineWorker } from './pipeline.worker.js';
+import { HUBSPOT_QUEUE_POLICY, startIntegrations, WEBHOOK_QUEUE_POLICY, type IntegrationsRole } from '../integrations/start-integrations.js';
+import { HUBSPOT_QUEUE } from '../integrations/hubspot/hubspot-sync.js';
+import { WEBHOOK_QUEUE } from '../integrations/webhooks-out/webhook-dispatcher.js';
+import type { AdminNotifier } from '../integrations/admin-notifier.js';
 
 /** The queue every role enqueues on; its tables live in the application's database (schema pgboss). */
 export function startPipelineQueue(connectionString: string, config: Config, logger: Logger): Promise<JobQueue<PipelinePayloads>> {
   return startJobQueue<PipelinePayloads>({
     connectionString,
     logger,
-    queues: { ...pipelineQueuePolicies(config.pipeline), [DELIVERY_QUEUE]: DELIVERY_QUEUE_POLICY, [FOLLOW_UP_QUEUE]: FOLLOW_UP_QUEUE_POLICY },
+    queues: { ...pipelineQueuePolicies(config.pipeline), [DELIVERY_QUEUE]: DELIVERY_QUEUE_POLICY, [FOLLOW_UP_QUEUE]: FOLLOW_UP_QUEUE_POLICY, [WEBHOOK_QUEUE]: WEBHOOK_QUEUE_POLICY, [HUBSPOT_QUEUE]: HUBSPOT_QUEUE_POLICY },
     // Each step's local concurrency draws on this pool.
     poolSize: Math.min(20, Math.max(4, Math.ceil(config.workerConcurrency / 2) + 2)),
     // Expired jobs (a killed worker's) are released when the queue is next supervised: at least
@@ -51,10 +55,16 @@ export interface WorkerDependencies {
   provider?: LanguageModel;
   /** How often the outbox is swept; 0 for none (specs sweep by hand). */
   deliverySweepIntervalMs?: number;
+  /** Where the integrations LISTEN for new webhook deliveries. */
+  connectionString?: string;
+  /** How often webhook attempts are swept; 0 for none (specs sweep by hand). */
+  integrationsSweepIntervalMs?: number;
+  /** Replaces the Slack/log admin notices (specs). */
+  notifier?: AdminNotifier;
 }
 
 /** The worker role: the model chain (recording every call in agent_runs), a handler per step, and e-mail delivery. */
-export async function startWorkerRole(dependencies: WorkerDependencies): Promise<{ models: ModelStack; delivery: DeliveryRole }> {
+export async function startWorkerRole(dependencies: WorkerDependencies): Promise<{ models: ModelStack; delivery: DeliveryRole; integrations: IntegrationsRole }> {
   const { config, dataSource, queue, logger, clock } = dependencies;
   const recorder = withLlmMetrics(new TypeOrmAgentRunRecorder(dataSource));
   const modelLogger = logger.child({ component: 'models' });
@@ -84,5 +94,17 @@ export async function startWorkerRole(dependencies: WorkerDependencies): Promise
     logger,
     ...(dependencies.deliverySweepIntervalMs !== undefined ? { sweepIntervalMs: dependencies.deliverySweepIntervalMs } : {}),
   });
-  return { models: stack, delivery };
+  const integrations = await startIntegrations({
+    config,
+    agency: dependencies.agency,
+    model: stack.model,
+    dataSource,
+    queue,
+    clock,
+    logger,
+    ...(dependencies.connectionString ? { connectionString: dependencies.connectionString } : {}),
+    ...(dependencies.integrationsSweepIntervalMs !== undefined ? { sweepIntervalMs: dependencies.integrationsSweepIntervalMs } : {}),
+    ...(dependencies.notifier ? { notifier: dependencies.notifier } : {}),
+  });
+  return { models: stack, delivery, integrations };
 }

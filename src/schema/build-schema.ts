@@ -15,9 +15,10 @@ import { OutboundMessageResolver } from '../resolvers/outbound-message.resolver.
 import { PromptVersionResolver } from '../resolvers/prompt-version.resolver.js';
 import { ProposalResolver } from '../resolvers/proposal.resolver.js';
 import { ViewerResolver } from '../resolvers/viewer.resolver.js';
+import { WebhookEndpointResolver } from '../resolvers/webhook-endpoint.resolver.js';
 import { schemaFor } from './validated-input.js';
 
-export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver, PromptVersionResolver, AgentResolver, LiveResolver, OutboundMessageResolver, KpiResolver, ViewerResolver];
+export const resolvers: NonEmptyArray<Function> = [LeadResolver, ProposalResolver, ApiKeyResolver, PromptVersionResolver, AgentResolver, LiveResolver, OutboundMessageResolver, KpiResolver, ViewerResolver, WebhookEndpointResolver];
 
 /** Builds the executable schema; `emitSchemaFile` is for `npm run schema` (src/schema/schema.graphql). */
 export function buildLeadpilotSchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {

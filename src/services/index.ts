@@ -16,6 +16,7 @@ import { PipelineService, type StepQueue } from './pipeline.service.js';
 import { PromptVersionService } from './prompt-version.service.js';
 import { ProposalService } from './proposal.service.js';
 import { RateLimitService } from './rate-limit.service.js';
+import { WebhookEndpointService } from './webhook-endpoint.service.js';
 
 /** The domain services, built once per process and shared by every entry point. */
 export interface Services {
@@ -31,6 +32,7 @@ export interface Services {
   readonly rateLimits: RateLimitService;
   readonly outbox: OutboxService;
   readonly kpis: KpiService;
+  readonly webhookEndpoints: WebhookEndpointService;
 }
 
 /** What e-mail needs: the settings from the config and the agency (its details go into every mail). */
@@ -67,5 +69,6 @@ export function makeServices(dataSource: DataSource, clock: Clock, events: Domai
     outbox,
     // Without a mail transport the response time is the outbox time (the KPI says so).
     kpis: new KpiService(dataSource, clock, { mailTransportConfigured: settings.transport }),
+    webhookEndpoints: new WebhookEndpointService(dataSource, clock),
   };
 }

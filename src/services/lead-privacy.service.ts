@@ -117,6 +117,16 @@ export class LeadPrivacyService {
       await manager.query(`DELETE FROM lead_pipeline_steps WHERE lead_id = $1`, [leadId]);
       // The trail stays (type, actor, when); what it recorded about the person goes.
       await manager.query(`UPDATE lead_activities SET data = '{}'::jsonb WHERE lead_id = $1`, [leadId]);
+      // Outgoing webhooks carried the contact: their payloads go, and whatever is still waiting is not sent.
+      await manager.query(
+        `UPDATE webhook_deliveries SET payload = jsonb_build_object('event', event, 'erased', true),
+                status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
+                last_error = CASE WHEN status = 'pending' THEN 'not sent: lead erased' ELSE last_error END,
+                next_attempt_at = NULL, updated_at = now()
+          WHERE lead_id = $1`,
+        [leadId],
+      );
+      // This activity also asks the CRM sync to delete the lead's HubSpot contact and deal (the integrations trigger).
       await manager.insert(LeadActivity, { leadId, type: 'lead.erased', data: {}, actor });
       return true;
     });

@@ -16,6 +16,8 @@ import type { SlackBot } from '../../src/bot/slack-bot.js';
 import { startBotRole, type BotRole } from '../../src/bot/start-bot-role.js';
 import { mailSettings } from '../../src/delivery/outbox.js';
 import type { DeliveryRole } from '../../src/delivery/start-delivery.js';
+import type { IntegrationsRole } from '../../src/integrations/start-integrations.js';
+import type { AdminNotifier } from '../../src/integrations/admin-notifier.js';
 
 export interface TestServer {
   readonly url: string;
@@ -29,6 +31,8 @@ export interface TestServer {
   readonly queue: JobQueue<PipelinePayloads>;
   /** The worker's e-mail part (with `worker: true`): specs sweep the outbox with it. */
   readonly delivery: DeliveryRole | undefined;
+  /** The worker's integrations part (with `worker: true`): specs sweep webhook attempts with it. */
+  readonly integrations: IntegrationsRole | undefined;
   /** A key for each role, created for this server. */
   readonly keys: Record<Role, string>;
   /** The Slack bot, with `bot: {...}`. */
@@ -51,6 +55,10 @@ export interface TestServerOptions {
   bot?: { minimumPostIntervalMs?: number; sweepIntervalMs?: number };
   /** The worker's outbox sweep interval; 0 for none (the spec sweeps by hand). */
   deliverySweepIntervalMs?: number;
+  /** The worker's webhook sweep interval; 0 for none (the spec sweeps by hand). */
+  integrationsSweepIntervalMs?: number;
+  /** Replaces the admin notices (Slack or the log). */
+  notifier?: AdminNotifier;
 }
 
 /**
@@ -69,6 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let queue: JobQueue<PipelinePayloads> | undefined;
   let botRole: BotRole | undefined;
   let delivery: DeliveryRole | undefined;
+  let integrations: IntegrationsRole | undefined;
   try {
     live = await createLivePubSub({ dataSource, logger });
     queue = await startPipelineQueue(database.url, config, logger);
@@ -76,8 +85,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const agency = options.agency ?? loadAgencyConfig();
     const services = makeServices(dataSource, clock, live, queue, { settings: mailSettings(config), agency });
     if (options.worker) {
-      const worker = await startWorkerRole({ config, dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.deliverySweepIntervalMs !== undefined ? { deliverySweepIntervalMs: options.deliverySweepIntervalMs } : {}) });
+      const worker = await startWorkerRole({ config, dataSource, queue, agency, events: live, clock, logger, promptVersions: services.promptVersions, ...(options.deliverySweepIntervalMs !== undefined ? { deliverySweepIntervalMs: options.deliverySweepIntervalMs } : {}),
+        connectionString: database.url,
+        ...(options.integrationsSweepIntervalMs !== undefined ? { integrationsSweepIntervalMs: options.integrationsSweepIntervalMs } : {}),
+        ...(options.notifier ? { notifier: options.notifier } : {}),
+      });
       delivery = worker.delivery;
+      integrations = worker.integrations;
     }
     let graphqlUrl: string | undefined;
     if (options.bot) {
@@ -115,9 +129,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       keys,
       bot: botRole?.bot,
       delivery,
+      integrations,
       stop: async () => {
         await botRole?.bot.drain();
         delivery?.stop();
+        await integrations?.stop();
         await server?.close();
         await botRole?.stop();
         await queue?.stop(5_000);
@@ -128,6 +144,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     };
   } catch (error) {
     delivery?.stop();
+    await integrations?.stop();
     await server?.close();
     await botRole?.stop();
     await queue?.stop(1_000);
