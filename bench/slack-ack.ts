@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import { FakeSlackServer } from '../test/fakes/fake-slack.server.js';
+import { APPROVAL_CHANNEL, buttonClick, interactionBody, postSigned, SLACK_SIGNING_SECRET } from '../test/fakes/fake-slack-requests.js';
+import { benchLead } from './bench-leads.js';
+import { startBenchInstance, submitLead, type BenchInstance } from './instance.js';
+import { closedLoop, percentile } from './stats.js';
+
+/**
+ * `npm run bench:slack-ack [-- --clicks 40 --clients 20]`: how fast Slack's button clicks are
+ * acknowledged (Slack allows 3 s; the target is p99 under 100 ms even while the database is slow),
+ * against `GET /healthz` on the same server in the same run as the baseline. One `leadpilot serve`
+ * process (api, worker, bot) on its embedded PostgreSQL, the Slack Web API a local fake. Each
+ * pending proposal gets two Approve clicks from two people at once (one wins, one is told who
+ * did). "Database slow": another connection holds an exclusive lock on the tables a decision
+ * writes while the clicks arrive, so every decision after its ack waits for it. Not a test: it
+ * prints the table and fails only when the harness does.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { clicks: { type: 'string', default: '40' }, clients: { type: 'string', default: '20' } } });
+  const proposalsPerPhase = Number(values.clicks) / 2;
+  const clients = Number(values.clients);
+
+  const slack = new FakeSlackServer();
+  await slack.start();
+  const instance = await startBenchInstance({
+    roles: ['api', 'worker', 'bot'],
+    env: { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET, SLACK_APPROVAL_CHANNEL: APPROVAL_CHANNEL, SLACK_API_URL: slack.apiUrl },
+  });
+  try {
+    const baseUrl = instance.graphqlUrl.replace(/\/graphql$/, '');
+    progress(`waiting for ${proposalsPerPhase * 2} proposals to reach PENDING_APPROVAL…`);
+    const pending = await pendingProposals(instance, proposalsPerPhase * 2);
+
+    const healthz = await closedLoop(500, clients, async () => timed(async () => {
+      const response = await fetch(`${baseUrl}/healthz`);
+      await response.arrayBuffer();
+      return response.status;
+    }));
+    const clicksOn = (ids: readonly string[]) =>
+      closedLoop(ids.length * 2, clients, async (index) => {
+        const proposalId = ids[Math.floor(index / 2)]!;
+        const body = interactionBody(buttonClick({ actionId: 'proposal_approve', proposalId, userId: index % 2 ? 'U0BENCHTWO' : 'U0BENCHONE', messageTs: '1700000000.000100', responseUrl: slack.responseUrl(`bench-${index}`) }));
+        return timed(async () => (await postSigned(baseUrl, body)).status);
+      });
+    const quiet = await clicksOn(pending.slice(0, proposalsPerPhase));
+    const locked = await withTablesLocked(instance, () => clicksOn(pending.slice(proposalsPerPhase)));
+
+    const rows = [
+      row('GET /healthz (baseline)', healthz, healthz),
+      row('Approve click, acknowledged', quiet, healthz),
+      row('Approve click, database locked', locked.result, healthz),
+    ];
+    process.stdout.write(
+      `\nSlack acknowledgement (${clients} clients; target p99 < 100 ms; the lock was held ${locked.heldMs.toFixed(0)} ms)\n\n` +
+        `| request | n | non-200 | p50 ms | p99 ms | p99 / baseline p99 |\n|---|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n`,
+    );
+  } finally {
+    await instance.stop();
+    await slack.stop();
+  }
+}
+
+interface Timed {
+  ms: number;
+  status: number;
+}
+
+async function timed(request: () => Promise<number>): Promise<Timed> {
+  const started = performance.now();
+  const status = await request();
+  return { ms: performance.now() - started, status };
+}
+
+function row(name: string, results: readonly Timed[], baseline: readonly Timed[]): string {
+  const ms = results.map((result) => result.ms);
+  const p99 = percentile(ms, 99);
+  const baseP99 = percentile(baseline.map((result) => result.ms), 99);
+  const failed = results.filter((result) => result.status !== 200).length;
+  return `| ${name} | ${results.length} | ${failed} | ${percentile(ms, 50).toFixed(1)} | ${p99.toFixed(1)} | ${(p99 / baseP99).toFixed(2)}× |`;
+}
+
+/** Submits offline leads until `count` proposals wait for approval; their ids, oldest first. */
+async function pendingProposals(instance: BenchInstance, count: number): Promise<string[]> {
+  const run = `ack${Date.now().toString(36)}`;
+  let submitted = 0;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const { rows } = await instance.pool.query<{ id: string }>(`SELECT id FROM proposals WHERE status = 'pending_approval' ORDER BY created_at, id LIMIT $1`, [count]);
+    if (rows.length >= count) return rows.map((proposal) => proposal.id);
+    if (Date.now() > deadline) throw new Error(`only ${rows.length} of ${count} proposals reached PENDING_APPROVAL in 3 minutes`);
+    if (submitted < count * 3) {
+      await closedLoop(10, 10, (index) => submitLead(instance, benchLead(submitted + index, run)));
+      submitted += 10;
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/**
+ * Runs `use` while another connection holds an exclusive lock on what a decision writes; the lock
+ * goes when `use` is done, or after 5 s should the acknowledgements themselves wait for it.
+ */
+async function withTablesLocked<T>(instance: BenchInstance, use: () => Promise<T>): Promise<{ result: T; heldMs: number }> {
+  const client = await instance.pool.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE proposals, approval_decisions, lead_activities IN ACCESS EXCLUSIVE MODE');
+  const lockedAt = performance.now();
+  let released = false;
+  let heldMs = 0;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    heldMs = performance.now() - lockedAt;
+    await client.query('ROLLBACK');
+    client.release();
+  };
+  const safety = setTimeout(() => void release(), 5_000);
+  try {
+    const result = await use();
+    await release();
+    return { result, heldMs };
+  } finally {
+    clearTimeout(safety);
+    await release();
+  }
+}
+
+const progress = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
