@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import type { Config } from '../config.js';
-import { RestoreRefusedError, restoreBackup } from '../database/backup/restore-backup.js';
+import { RestoreFailedError, RestoreRefusedError, restoreBackup } from '../database/backup/restore-backup.js';
 import { makeRestorePorts } from '../database/backup/restore-ports.js';
 import { openDatabase } from '../database/open-database.js';
 import type { Logger } from '../logger.js';
@@ -30,6 +30,10 @@ export async function runRestoreCommand(config: Config, logger: Logger, args: re
   } catch (error) {
     if (error instanceof RestoreRefusedError) {
       process.stderr.write(`Restore refused: ${error.message}\n`);
+      return EXIT.FAILURE;
+    }
+    if (error instanceof RestoreFailedError) {
+      process.stderr.write(`${error.message}\n`);
       return EXIT.FAILURE;
     }
     throw error;

@@ -17,6 +17,14 @@ export class RestoreRefusedError extends Error {
   }
 }
 
+/** Loading the rows failed (the transaction was rolled back); the message carries no row values. */
+export class RestoreFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreFailedError';
+  }
+}
+
 export interface RestorePorts {
   /** Brings a brand-new database to exactly these migrations. */
   migrate(migrationNames: string[]): Promise<void>;
@@ -129,7 +137,20 @@ async function checkTarget(client: pg.ClientBase, header: BackupHeader): Promise
   }
 }
 
+/**
+ * PostgreSQL's details of a failed row name its values (personal data, key hashes): the error
+ * keeps the table, the code and the message, never the detail.
+ */
 async function loadRows(client: pg.ClientBase, table: TableRecord, jsonArray: string): Promise<void> {
+  try {
+    await insertRows(client, table, jsonArray);
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    throw new RestoreFailedError(`Loading ${qualifiedName(table)} failed (${code ?? 'error'}: ${message ?? String(error)}); nothing was restored.`);
+  }
+}
+
+async function insertRows(client: pg.ClientBase, table: TableRecord, jsonArray: string): Promise<void> {
   const name = quotedTable(table);
   if (qualifiedName(table) === qualifiedName(JOB_QUEUE_QUEUE_TABLE)) {
     await client.query(CREATE_QUEUES_SQL, [jsonArray]);

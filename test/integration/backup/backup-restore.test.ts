@@ -3,11 +3,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { BackupFileError } from '../../../src/database/backup/backup-format.js';
 import { QUEUE_COLUMNS, UNFINISHED_JOBS_FILTER } from '../../../src/database/backup/job-queue-tables.js';
-import { RestoreRefusedError, restoreBackup } from '../../../src/database/backup/restore-backup.js';
+import { RestoreFailedError, RestoreRefusedError, restoreBackup } from '../../../src/database/backup/restore-backup.js';
 import { makeRestorePorts } from '../../../src/database/backup/restore-ports.js';
 import { applicationTables } from '../../../src/database/backup/table-catalog.js';
 import { writeBackup } from '../../../src/database/backup/write-backup.js';
@@ -201,5 +202,34 @@ describe('backup and restore', () => {
     await writeFile(alteredFile, raw.subarray(0, raw.length - 40));
     await assert.rejects(restoreInto(target.url, alteredFile), BackupFileError);
     assert.equal(await publicTableCount(target.url), 0);
+  });
+
+  it('rolls back everything when a row fails to load, naming no value of it', async () => {
+    // A well-formed file whose checksum holds but whose last lead breaks a check constraint: a
+    // backup from a database that allowed what this one does not.
+    const lines = gunzipSync(await readFile(file)).toString('utf8').trimEnd().split('\n');
+    const leadLines = lines.map((line, index) => (line.startsWith('{"row":') && line.includes('"pipeline_generation"') ? index : -1)).filter((index) => index >= 0);
+    const last = leadLines[leadLines.length - 1]!;
+    lines[last] = lines[last]!.replace(/"language":"[a-z]+"/, '"language":"xx"');
+    const trailer = JSON.parse(lines.pop()!) as { trailer: { rows: Record<string, number>; sha256: string } };
+    const content = lines.map((line) => `${line}\n`).join('');
+    trailer.trailer.sha256 = createHash('sha256').update(content).digest('hex');
+    const badFile = path.join(folder, 'bad-row.gz');
+    await writeFile(badFile, gzipSync(`${content}${JSON.stringify(trailer)}\n`));
+
+    const target = await emptyTarget();
+    await assert.rejects(restoreInto(target.url, badFile), (error: Error) => {
+      assert.ok(error instanceof RestoreFailedError, String(error));
+      assert.match(error.message, /public\.leads failed \(23514: .*leads_language_check/);
+      for (const lead of LEADS) assert.ok(!error.message.includes(lead.email));
+      return true;
+    });
+    const counts = await withClient(target.url, async (client) => {
+      const { rows } = await client.query<{ leads: number; keys: number }>('SELECT (SELECT count(*)::int FROM leads) AS leads, (SELECT count(*)::int FROM api_keys) AS keys');
+      return rows[0]!;
+    });
+    assert.deepEqual(counts, { leads: 0, keys: 0 }, 'the tables loaded before the failing one were rolled back too');
+    // Migrated but empty: the same restore of a good file goes through now.
+    await restoreInto(target.url, file);
   });
 });
