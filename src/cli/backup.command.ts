@@ -20,7 +20,15 @@ export async function runBackupCommand(config: Config, logger: Logger, args: rea
   try {
     await client.connect();
     process.stderr.write(`Backing up ${database.description} …\n`);
-    const summary = await writeBackup(client, file);
+    let summary;
+    try {
+      summary = await writeBackup(client, file);
+    } catch (error) {
+      const { code, path: where } = error as NodeJS.ErrnoException;
+      if (!code || !where) throw error;
+      process.stderr.write(`Cannot write the backup beside ${file} (${code}): choose a folder that exists and is writable. Nothing was written.\n`);
+      return EXIT.FAILURE;
+    }
     const total = Object.values(summary.rows).reduce((sum, count) => sum + count, 0);
     const tables = Object.entries(summary.rows).map(([name, count]) => `  ${name}: ${count}\n`).join('');
     process.stdout.write(

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -81,6 +81,13 @@ export async function writeBackup(client: pg.ClientBase, file: string, clock: ()
     try {
       await pipeline(Readable.from(lines()), createGzip(), output);
       await client.query('COMMIT');
+      // On disk before it takes the final name: a crash must not leave an empty file there.
+      const handle = await open(temporary, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });
