@@ -27,8 +27,16 @@ export async function* readBackup(file: string): AsyncGenerator<BackupLine> {
   const hash = createHash('sha256');
   const gunzip = createGunzip();
   const input = createReadStream(file);
-  input.on('error', (error) => gunzip.destroy(error));
   const lines = createInterface({ input: input.pipe(gunzip), crlfDelay: Infinity });
+  // zlib's complaints (a changed byte, a cut-off file) and unreadable files end the reading; they
+  // are kept here, as they may come after the lines were read, or after the reading stopped.
+  let streamError: Error | undefined;
+  const fail = (error: Error) => {
+    streamError ??= error;
+    lines.close();
+  };
+  input.on('error', fail);
+  gunzip.on('error', fail);
   let header: BackupHeader | undefined;
   let table: TableRecord | undefined;
   let tableRows = 0;
@@ -87,6 +95,7 @@ export async function* readBackup(file: string): AsyncGenerator<BackupLine> {
     lines.close();
     input.destroy();
   }
+  if (streamError) throw new BackupFileError(`The backup cannot be read: ${streamError.message}`);
   if (!header) throw new BackupFileError('The file is empty.');
   if (!trailer || table) throw new BackupFileError('The backup is truncated: it has no trailer.');
   if (hash.digest('hex') !== trailer.sha256) throw new BackupFileError('The backup is corrupt: its checksum does not match its content.');

@@ -8,6 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { BackupFileError } from '../../../src/database/backup/backup-format.js';
 import { QUEUE_COLUMNS, UNFINISHED_JOBS_FILTER } from '../../../src/database/backup/job-queue-tables.js';
+import { verifyBackup } from '../../../src/database/backup/read-backup.js';
 import { RestoreFailedError, RestoreRefusedError, restoreBackup } from '../../../src/database/backup/restore-backup.js';
 import { makeRestorePorts } from '../../../src/database/backup/restore-ports.js';
 import { applicationTables } from '../../../src/database/backup/table-catalog.js';
@@ -199,6 +200,14 @@ describe('backup and restore', () => {
     flipped[Math.floor(raw.length / 2)]! ^= 0x20;
     await writeFile(alteredFile, flipped);
     await assert.rejects(restoreInto(target.url, alteredFile), BackupFileError);
+    // Wherever the byte is (past gzip's header, whose time stamp nothing checks, and before the
+    // last byte of compressed data, whose spare bits nothing reads), the file is refused.
+    for (let at = 10; at < raw.length - 9; at += Math.ceil(raw.length / 64)) {
+      const changed = Buffer.from(raw);
+      changed[at]! ^= 0x01;
+      await writeFile(alteredFile, changed);
+      await assert.rejects(verifyBackup(alteredFile), BackupFileError, `byte ${at}`);
+    }
     await writeFile(alteredFile, raw.subarray(0, raw.length - 40));
     await assert.rejects(restoreInto(target.url, alteredFile), BackupFileError);
     assert.equal(await publicTableCount(target.url), 0);
