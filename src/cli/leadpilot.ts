@@ -4,8 +4,11 @@ import { EmbeddedDatabaseError } from '../database/embedded-postgres.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { runApiKeyCommand } from './api-key.command.js';
+import { runBackupCommand } from './backup.command.js';
+import { BackupFileError } from '../database/backup/backup-format.js';
 import { runImportLegacyCommand } from './import-legacy.command.js';
 import { runMigrateCommand } from './migrate.command.js';
+import { runRestoreCommand } from './restore.command.js';
 import { runServeCommand } from './serve.command.js';
 import { EXIT, parseArgsOrUsage, UsageError } from './usage.js';
 
@@ -20,6 +23,8 @@ Commands:
   api-key revoke ID                  Revoke an API key
   import-legacy FILE.sqlite          Import the old system's leads, activities and solution
                                      designs (re-running skips what is already imported)
+  backup FILE [--force]              Write a consistent backup of the database to FILE
+  restore FILE                       Restore a backup into an empty database
 
 Configuration comes from the environment (see README.md): DATABASE_URL, DATA_DIR, PORT, HOST, …`;
 
@@ -51,6 +56,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         return await runApiKeyCommand(config, logger, rest);
       case 'import-legacy':
         return await runImportLegacyCommand(config, logger, rest);
+      case 'backup':
+        return await runBackupCommand(config, logger, rest);
+      case 'restore':
+        return await runRestoreCommand(config, logger, rest);
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
@@ -70,6 +79,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (error instanceof AgencyConfigError) {
       process.stderr.write(`${error.message}\n`);
       return EXIT.CONFIG;
+    }
+    if (error instanceof BackupFileError) {
+      process.stderr.write(`${error.message} Nothing was written.\n`);
+      return EXIT.DATA_ERROR;
     }
     if (error instanceof EmbeddedDatabaseError) {
       process.stderr.write(`${error.message}\n`);

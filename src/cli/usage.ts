@@ -5,6 +5,7 @@ export const EXIT = {
   OK: 0,
   FAILURE: 1,
   USAGE: 64,
+  DATA_ERROR: 65,
   NO_INPUT: 66,
   UNAVAILABLE: 69,
   CONFIG: 78,

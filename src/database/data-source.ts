@@ -9,6 +9,8 @@ export interface DataSourceOptions {
   /** Connections in the pool. */
   poolSize?: number;
   applicationName?: string;
+  /** The migrations it knows; all of them unless given (a restore migrates to a backup's version). */
+  migrations?: typeof migrations;
 }
 
 export function makeDataSource(options: DataSourceOptions): DataSource {
@@ -16,7 +18,7 @@ export function makeDataSource(options: DataSourceOptions): DataSource {
     type: 'postgres',
     url: options.url,
     entities,
-    migrations,
+    migrations: options.migrations ?? migrations,
     migrationsTableName: 'migrations',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
