@@ -54,6 +54,9 @@ export async function restoreBackup(client: pg.ClientBase, file: string, ports: 
   try {
     await client.query(`SET LOCAL TIME ZONE 'UTC'`);
     await checkTarget(client, header);
+    // The rows are copied as they were: triggers that derive rows (KPI facts, status changes,
+    // webhook deliveries) must not fire again, their rows are in the backup. Foreign keys still hold.
+    await setUserTriggers(client, false);
     const rows: Record<string, number> = {};
     let table: TableRecord | undefined;
     let batch: string[] = [];
@@ -81,6 +84,7 @@ export async function restoreBackup(client: pg.ClientBase, file: string, ports: 
       } else if (line.kind === 'trailer') {
         // Reached only when checksum and counts agree: safe to commit.
         await resetSequences(client);
+        await setUserTriggers(client, true);
         await client.query('COMMIT');
         return { rows, migratedFirst, createdAt: header.createdAt };
       }
@@ -89,6 +93,13 @@ export async function restoreBackup(client: pg.ClientBase, file: string, ports: 
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+/** `DISABLE TRIGGER USER` leaves the foreign-key triggers on; inside the transaction, so a rollback undoes it too. */
+async function setUserTriggers(client: pg.ClientBase, enabled: boolean): Promise<void> {
+  for (const table of await applicationTables(client)) {
+    await client.query(`ALTER TABLE ${quotedTable(table)} ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER USER`);
   }
 }
 
