@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install chromium`); playwright-core downloads no browser of its own. */
@@ -30,4 +32,22 @@ export function browserAvailability(): BrowserAvailability {
 /** A fresh headless browser (a temporary profile of its own); close it in `after()`. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+/**
+ * A suite of browser specs. Where there is no chromium it holds one spec instead, which skips
+ * with the notice, or fails under CI=true.
+ */
+export function describeWithChromium(name: string, suite: () => void): void {
+  describe(name, () => {
+    const availability = browserAvailability();
+    if (!availability.available) {
+      it('needs chromium', (t) => {
+        if (availability.mustHave) assert.fail(`CI=true, but ${availability.notice}`);
+        t.skip(availability.notice);
+      });
+      return;
+    }
+    suite();
+  });
 }

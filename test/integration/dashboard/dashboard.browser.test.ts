@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Role } from '../../../src/entities/enums.js';
-import { browserAvailability, launchChromium } from '../../helpers/browser.js';
+import { describeWithChromium, launchChromium } from '../../helpers/browser.js';
 import { graphql } from '../../helpers/graphql.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
-const availability = browserAvailability();
-
-describe('the dashboard in headless Chromium', () => {
-  if (!availability.available) {
-    it('needs chromium', (t) => {
-      if (availability.mustHave) assert.fail(`CI=true, but ${availability.notice}`);
-      t.skip(availability.notice);
-    });
-    return;
-  }
-
+describeWithChromium('the dashboard in headless Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];

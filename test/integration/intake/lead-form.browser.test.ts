@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { browserAvailability, launchChromium } from '../../helpers/browser.js';
+import { describeWithChromium, launchChromium } from '../../helpers/browser.js';
 import { leadsByEmail } from '../../helpers/lead-form.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
-const availability = browserAvailability();
-
-describe('the lead form in headless Chromium', () => {
-  if (!availability.available) {
-    it('needs chromium', (t) => {
-      if (availability.mustHave) assert.fail(`CI=true, but ${availability.notice}`);
-      t.skip(availability.notice);
-    });
-    return;
-  }
-
+describeWithChromium('the lead form in headless Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let scratch: string;
