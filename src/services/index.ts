@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { loadAgencyConfig, type AgencyConfig } from '../agents/agency-config.js';
-import { loadConfig } from '../config.js';
-import { mailSettings, type DeliveryQueue, type MailSettings } from '../delivery/outbox.js';
+import type { AgencyConfig } from '../agents/agency-config.js';
+import type { DeliveryQueue, MailSettings } from '../delivery/outbox.js';
 import type { Clock } from '../lib/clock.js';
 import { AgentOverviewService } from './agent-overview.service.js';
 import { ApiKeyService } from './api-key.service.js';
@@ -45,13 +44,12 @@ export interface MailDependencies {
  * `queue` is where the pipeline's jobs go: every process that changes leads enqueues, whether or
  * not it also works the jobs (the worker role).
  */
-export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents, queue: StepQueue, mail?: MailDependencies): Services {
+export function makeServices(dataSource: DataSource, clock: Clock, events: DomainEvents, queue: StepQueue, mail: MailDependencies): Services {
   const leads = new LeadService(dataSource, clock, events);
   const proposals = new ProposalService(dataSource, clock, events);
   const pipeline = new PipelineService(dataSource, events, queue);
   pipeline.attach(leads, proposals);
-  // Without mail settings (a bare CLI, a spec): the defaults, i.e. messages stay in the outbox.
-  const { settings, agency } = mail ?? { settings: mailSettings(loadConfig({})), agency: loadAgencyConfig() };
+  const { settings, agency } = mail;
   const outbox = new OutboxService(dataSource, clock, events, queue as DeliveryQueue, settings, agency);
   outbox.attach(proposals);
   const promptVersions = new PromptVersionService(dataSource);
