@@ -221,59 +221,47 @@ const FRENCH: Texts = {
   contact: (email, phone) => `Pour toute question, répondez simplement à cet e-mail ou écrivez à ${email}${phone ? ` ; vous pouvez aussi nous appeler au ${phone}` : ''}.`,
 };
 
-const TEMPLATES: Record<AgencyLanguage, Record<ReplyChoice['formality'], Texts>> = {
-  en: {
-    formal: {
-      greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
-      subject: (agency) => `Your inquiry to ${agency}`,
-      acknowledge: [
-        'Thank you for your inquiry and for thinking of us.',
-        'We are preparing a first proposal for you and will send it within one working day. A member of our team reviews every proposal before it goes out.',
-      ],
-      requestDetails: {
-        intro: 'Thank you for your inquiry. So that we can prepare a proposal that fits, could you tell us a little more?',
-        questions: [
-          'What are the main goals of the project?',
-          'Who will use the software, and roughly how many users?',
-          'Is there a timeline or a date it should be ready by?',
-          'What budget range do you have in mind?',
-          'Which existing systems should it work with?',
-        ],
-        outro: 'A short reply to this e-mail is enough; we will take it from there.',
-      },
-      decline: [
-        'Thank you for your message and for thinking of us.',
-        'Having looked at it, this is outside what we build, so we are not the right partner for it.',
-        'We wish you every success.',
-      ],
-      contact: (email, phone) => `If you have any questions, reply to this e-mail or write to ${email}${phone ? `, or call ${phone}` : ''}.`,
-    },
-    informal: {
-      greeting: (name) => (name ? `Hi ${name},` : 'Hi,'),
-      subject: (agency) => `Your inquiry to ${agency}`,
-      acknowledge: [
-        'Thanks for your inquiry and for thinking of us.',
-        'We are preparing a first proposal for you and will send it within one working day. A member of our team reviews every proposal before it goes out.',
-      ],
-      requestDetails: {
-        intro: 'Thanks for your inquiry. So that we can prepare a proposal that fits, could you tell us a little more?',
-        questions: [
-          'What are the main goals of the project?',
-          'Who will use the software, and roughly how many users?',
-          'Is there a timeline or a date it should be ready by?',
-          'What budget range do you have in mind?',
-          'Which existing systems should it work with?',
-        ],
-        outro: 'A short reply to this e-mail is enough; we will take it from there.',
-      },
-      decline: [
-        'Thanks for your message and for thinking of us.',
-        'Having looked at it, this is outside what we build, so we are not the right partner for it.',
-        'We wish you every success.',
-      ],
-      contact: (email, phone) => `Any questions? Just reply to this e-mail or write to ${email}${phone ? `, or call ${phone}` : ''}.`,
-    },
+/** English: the informal register differs only in its greeting, thanks and sign-off line. */
+const ENGLISH_FORMAL: Texts = {
+  greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
+  subject: (agency) => `Your inquiry to ${agency}`,
+  acknowledge: [
+    'Thank you for your inquiry and for thinking of us.',
+    'We are preparing a first proposal for you and will send it within one working day. A member of our team reviews every proposal before it goes out.',
+  ],
+  requestDetails: {
+    intro: 'Thank you for your inquiry. So that we can prepare a proposal that fits, could you tell us a little more?',
+    questions: [
+      'What are the main goals of the project?',
+      'Who will use the software, and roughly how many users?',
+      'Is there a timeline or a date it should be ready by?',
+      'What budget range do you have in mind?',
+      'Which existing systems should it work with?',
+    ],
+    outro: 'A short reply to this e-mail is enough; we will take it from there.',
   },
+  decline: [
+    'Thank you for your message and for thinking of us.',
+    'Having looked at it, this is outside what we build, so we are not the right partner for it.',
+    'We wish you every success.',
+  ],
+  contact: (email, phone) => `If you have any questions, reply to this e-mail or write to ${email}${phone ? `, or call ${phone}` : ''}.`,
+};
+
+const ENGLISH_INFORMAL: Texts = {
+  ...ENGLISH_FORMAL,
+  greeting: (name) => (name ? `Hi ${name},` : 'Hi,'),
+  acknowledge: ['Thanks for your inquiry and for thinking of us.', ...ENGLISH_FORMAL.acknowledge.slice(1)],
+  requestDetails: {
+    ...ENGLISH_FORMAL.requestDetails,
+    intro: 'Thanks for your inquiry. So that we can prepare a proposal that fits, could you tell us a little more?',
+  },
+  decline: ['Thanks for your message and for thinking of us.', ...ENGLISH_FORMAL.decline.slice(1)],
+  contact: (email, phone) => `Any questions? Just reply to this e-mail or write to ${email}${phone ? `, or call ${phone}` : ''}.`,
+};
+
+const TEMPLATES: Record<AgencyLanguage, Record<ReplyChoice['formality'], Texts>> = {
+  en: { formal: ENGLISH_FORMAL, informal: ENGLISH_INFORMAL },
   de: {
     formal: {
       greeting: (name) => (name ? `Guten Tag ${name},` : 'Guten Tag,'),
