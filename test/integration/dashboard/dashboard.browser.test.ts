@@ -102,8 +102,9 @@ describeWithChromium('the dashboard in headless Chromium', () => {
     await approver.page.getByRole('button', { name: 'Approve' }).click();
     await approver.page.locator('#proposal-status', { hasText: 'APPROVED' }).waitFor();
 
-    // The browser-side check is a string: this project's TypeScript has no DOM types.
-    await overview.page.waitForFunction(`document.querySelector('[data-kpi="pipeline-value"] .value')?.textContent !== ${JSON.stringify(before)}`, undefined, { timeout: 10_000 });
+    // Waited for with a locator, not page.waitForFunction: a string predicate is eval'd again on
+    // every poll, which the dashboard's CSP (no 'unsafe-eval') refuses whenever the first check fails.
+    await pipelineValue.filter({ hasNotText: before ?? '' }).waitFor({ timeout: 10_000 });
     assert.doesNotMatch((await pipelineValue.textContent()) ?? '', /23,456/);
     const [decision] = (await server.dataSource.query(`SELECT decided_by, feedback FROM approval_decisions WHERE proposal_id = $1`, [proposal.id])) as { decided_by: string; feedback: string }[];
     assert.deepEqual(decision, { decided_by: 'api-key:test-approver', feedback: 'Good to go.' });
