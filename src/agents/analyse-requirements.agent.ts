@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchema } from './agent-support.js';
 import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
-import { readStatedNeeds, type StatedNeedKind } from './stated-needs.js';
+import { namesLanguages, readStatedNeeds, type StatedNeedKind } from './stated-needs.js';
 import { asksForFavours, readLeadSignals } from './lead-signals.js';
 import { matchCatalogue, normalizeText } from './keyword-matcher.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
@@ -217,7 +217,9 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
   const stated = readStatedNeeds(lead.message)
     .map((need) => (need.kind === 'system' ? { ...need, phrase: text.system(need.phrase), context: `${need.context} ${text.system(need.phrase)}` } : need))
     .map((need) => {
-      const components = matchCatalogue(normalizeText(need.context), agency.components, allKeywords).map((match) => match.entry);
+      // "Available in EN, DE, FR and ES" names no catalogue keyword, yet asks for a multilingual product.
+      const context = namesLanguages(need.context) ? `${need.context} multilingual` : need.context;
+      const components = matchCatalogue(normalizeText(context), agency.components, allKeywords).map((match) => match.entry);
       return { ...need, components };
     })
     .filter((need) => !manipulative || need.components.length > 0 || (!need.nearInstruction && !asksForFavours(need.context)));

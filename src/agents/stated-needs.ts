@@ -12,7 +12,7 @@ import { instructsReader, withoutInstructions } from './lead-signals.js';
  */
 
 const MAX_WORDS = 7;
-const MAX_NEEDS = 16;
+const MAX_NEEDS = 24;
 
 // A capital letter with a full stop is an initial ("B. Kowalski" signs the message), not an item: "A)" or "a." is.
 const LIST_ITEM = /^\s*(?:\d{1,2}[.)]|[a-h][.)]|[A-H]\)|[-•*–·▪●])\s+(.+)$/;
@@ -33,19 +33,22 @@ const NEED_VERBS = [
   'can you build', 'could you build', 'can you develop', 'could you develop', 'can you create', 'asking for', 'ask us for',
   'brauchen', 'benotigen', 'brauchten', 'benotigten', 'mochten', 'wollen', 'wunschen uns', 'wunschen sich', 'hatten gerne?',
   'wurden gerne', 'suchen', 'planen', 'zu entwickeln', 'zu bauen', 'idealerweise', 'fragen nach',
+  // The same wish of one writer, or in the conditional: "ich bräuchte", "ich hätte gern", "das sollte".
+  'brauche', 'brauchte', 'benotige', 'mochte', 'hatte gerne?', 'wurde gerne', 'sollte', 'sollten', 'musste', 'mussten',
   'besoin d', 'nous aurions besoin d', 'souhaitons', 'nous souhaiterions', 'je souhaiterais', 'voulons', 'nous voudrions',
   'on voudrait', 'aimerions', 'on aimerait', 'j aimerais', 'recherchons', 'cherchons', 'developper', 'creer', 'idealement',
-  'il faut', 'il nous faut', 'il nous faudrait', 'nous demandent',
+  'il faut', 'il nous faut', 'il nous faudrait', 'il faudrait', 'nous demandent', 'devrait', 'devraient',
   'necesitamos', 'necesitariamos', 'necesito', 'queremos', 'querriamos', 'buscamos', 'nos gustaria', 'me gustaria',
   'quisieramos', 'nos interesaria', 'desarrollar', 'crear', 'idealmente', 'hace falta', 'nos hace falta', 'nos haria falta',
   'nos piden', 'podriais desarrollar', 'podrian desarrollar', 'pueden desarrollar', 'podeis desarrollar',
+  'necesitaria', 'necesitarian', 'necesitan', '(?<!si )quiere', '(?<!si )quieren', 'habria que', 'tendria que', 'tendrian que',
   // The same wish in the first person singular, as one owner or manager writes it.
   'i need', 'i want', 'i would like', 'i d like', 'i m after', 'i am after', 'i m looking for', 'i am looking for',
   // Asked for without saying who asks: "Gesucht wird eine Lösung".
   'gesucht wird', 'gesucht werden', 'gesucht ist',
   // Its goal.
   'the goal is to', 'the aim is to', 'ziel ist', 'l objectif est de', 'l objectif est', 'notre objectif est', 'el objetivo es',
-  'nuestro objetivo es',
+  'nuestro objetivo es', 'the idea is', 'die idee ist', 'l idee est', 'l idee serait', 'la idea es', 'la idea seria',
   // What should, must or would better be possible.
   'should be able to', 'must be able to', 'need to be able to', 'should', 'must', 'sollen', 'soll', 'mussen', 'muss',
   'moglich sein', 'doivent pouvoir', 'doit pouvoir', 'doivent', 'doit', 'devra', 'devront', 'deben poder', 'debe poder',
@@ -69,27 +72,28 @@ const NEED_VERB = new RegExp(`\\b(?:${NEED_VERBS.join('|')})\\b`, 'g');
  * Doppelbuchungen". The phrase starts at the marker, so the problem is named with its object.
  */
 const PROBLEM_BEFORE_OBJECT =
-  /\b(?:keeps? failing on|fails on|failing on|breaks on|keeps? breaking|struggl(?:e|es|ing) with|problems? with|issues? with|probleme mit|probleme bei|schwierigkeiten mit|scheitert an|problemes? avec|problemes? de|difficultes avec|plante sur|problemas? con|problemas? de|dificultades con|falla con|falla en|fallos en|errores en)\b/;
+  /\b(?:i m done|we re done|fed up with|sick of|tired of|hart[oa]s? de|(?:en )?(?:avons |ai )?marre de|die nase voll von|keeps? failing on|fails on|failing on|breaks on|keeps? breaking|struggl(?:e|es|ing) with|problems? with|issues? with|probleme mit|probleme bei|schwierigkeiten mit|scheitert an|problemes? avec|problemes? de|difficultes avec|plante sur|problemas? con|problemas? de|dificultades con|falla con|falla en|fallos en|errores en)\b/;
 
 /**
  * A problem named after what it concerns: "we write the quotes by hand", "der Shop ist zu langsam",
  * "des fichiers Excel qui deviennent ingérables". The clause that holds it is the phrase.
  */
 const PROBLEM_AFTER_SUBJECT =
-  /\b(?:(?:are|is) (?:a )?(?:total |complete )?mess|chaotic|nightmare|(?:ein|das reinste) (?:chaos|durcheinander)|chaotisch|(?:le |un )?(?:bazar|chaos|cauchemar)|(?:un |el )?(?:caos|desastre|lio)|by hand|manually|on paper|lose track|losing track|lost track|whiteboard|still done|verlieren den uberblick|noch immer|tableau blanc|se fait encore|perdons le fil|se nos escapan|se escapan|pizarra|todavia se hace|outdated|crashes|keeps crashing|no overview|double[ -]?book(?:s|ed|ing|ings)?|veraltet|absturzt|sturzt (?:\w+ )?ab|keinen uberblick|doppelbuchungen|obsolete|plante|aucune visibilite|doubles? reservations?|obsoleto|se cuelga|no tenemos visibilidad|reservas duplicadas|paper forms|re[ -]?enter(?:ed|s)?|re[ -]?type[sd]?|takes up|taking up|ties up|tie up|tying up|auf papier|auf zetteln|per zettel|abgetippt|abtippen|sur papier|ressaisie?s?|en papel|a papel|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso)\b/;
+  /\b(?:(?:are|is) (?:a )?(?:total |complete )?mess|chaotic|nightmare|(?:ein|das reinste) (?:chaos|durcheinander)|chaotisch|(?:le |un )?(?:bazar|chaos|cauchemar)|(?:un |el )?(?:caos|desastre|lio)|by hand|manually|on paper|lose track|losing track|lost track|whiteboard|still done|verlieren den uberblick|noch immer|tableau blanc|se fait encore|perdons le fil|se nos escapan|se escapan|pizarra|todavia se hace|outdated|crashes|keeps crashing|no overview|double[ -]?book(?:s|ed|ing|ings)?|veraltet|absturzt|sturzt (?:\w+ )?ab|keinen uberblick|doppelbuchungen|obsolete|plante|aucune visibilite|doubles? reservations?|obsoleto|se cuelga|no tenemos visibilidad|reservas duplicadas|paper forms|re[ -]?enter(?:ed|s)?|re[ -]?type[sd]?|takes up|taking up|ties up|tie up|tying up|auf papier|auf zetteln|per zettel|abgetippt|abtippen|sur papier|ressaisie?s?|en papel|a papel|too slow|is slow|error prone|time consuming|takes (?:us )?(?:hours|days|weeks)|unmanageable|von hand|per hand|handisch|manuell|zu langsam|ziemlich langsam|sehr langsam|fehleranfallig|zeitaufwendig|aufwendig|muhsam|unubersichtlich|a la main|manuellement|trop lente?s?|tres lente?s?|ingerables?|chronophages?|fastidieux|a mano|manualmente|muy lent[oa]s?|inmanejables?|tardamos (?:horas|dias|semanas)|nos lleva (?:horas|dias)|propenso a errores|tedioso|overbooking|(?:is|are) still \w+ (?:via|by|through|in|on|with|using|over|from)|(?:wird|werden) (?:noch|immer noch) (?:\w+ )?(?:per|uber|mit|in|auf|von)|(?:est|sont) (?:encore|toujours) \w+ (?:par|via|sur|avec|dans|a)|(?:se )?(?:sigue|siguen) \w+ndo|todavia se \w+ (?:por|con|en|a)|(?:in|en|dans|auf) (?:an? |un |una |einer |einem |unserer |meiner )?(?:excel|spreadsheets?|hojas? de calculo|tableurs?|google sheets?))\b/;
 
 /** Words that make the subject before them the need: "confidentiality is critical". */
-const NEED_AFTER = /\b(?:matters? (?:a (?:great deal|lot) |very much |most )?to us|liegt uns (?:sehr )?am herzen|compte (?:beaucoup )?pour nous|nos importa(?: mucho)?|is critical|is essential|is important|is a must|ist wichtig|ist entscheidend|ist unverzichtbar|ist ein muss|est essentiel(?:le)?|est critique|est importante?|est indispensable|es critica|es esencial|es importante|es imprescindible|would be nice|would be great|would be a plus|ware schon|ware toll|ware super|ware gut|serait bien|serai(?:en)?t (?:un |une )?(?:vrai |gros |reel )?(?:plus|atout)|serait ideal|would be a (?:real |big |nice )?(?:plus|bonus)|ware ein (?:echtes |grosses )?plus|serian? un (?:gran )?plus|seria genial|seria ideal|estaria bien|ware ideal|ware wunschenswert|would be ideal)\b/;
+const NEED_AFTER = /\b(?:matters? (?:a (?:great deal|lot) |very much |most )?to us|liegt uns (?:sehr )?am herzen|compte (?:beaucoup )?pour nous|nos importa(?: mucho)?|is critical|is essential|is important|is a must|ist wichtig|ist entscheidend|ist unverzichtbar|ist ein muss|est essentiel(?:le)?|est critique|est importante?|est indispensable|es critica|es esencial|es importante|es imprescindible|would be nice|would be great|would be a plus|ware schon|ware toll|ware super|ware gut|serait bien|serai(?:en)?t (?:un |une )?(?:vrai |gros |reel )?(?:plus|atout)|serait ideal|would be a (?:real |big |nice )?(?:plus|bonus)|ware ein (?:echtes |grosses )?plus|serian? un (?:gran )?plus|seria genial|seria ideal|estaria bien|ware ideal|ware wunschenswert|would be ideal|would be a (?:godsend|lifesaver|life saver|game changer))\b/;
 
 /** Words a phrase should not start or end with. */
 const EDGE_WORDS = new Set(
-  'a an the and or with for of to in on our your we us uns dass also auch aussi tambien ademas außerdem ausserdem und oder mit fur von zu im in am an der die das den dem des ein eine einen einem einer eines unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo noch zudem dazu wenn falls c est be sein etre ser estar is ist es en del al au aux dans sur zum zur beim vom into from by at as so too then dann puis luego wir nous ich je i have avoir tener inkl incl including einschliesslich inclus incluido incluida it they ils elles ellos'.split(' '),
+  'a an the and or with for of to in on our your we us uns dass also auch aussi tambien ademas außerdem ausserdem und oder mit fur von zu im in am an der die das den dem des ein eine einen einem einer eines unsere unser unseren ihre et ou avec pour de du des la le les un une nos notre y o con para por el la los las un una unos unas nuestro nuestra nuestros that which who where qui que ou donde wo noch zudem dazu wenn falls c est be sein etre ser estar is ist es en del al au aux dans sur zum zur beim vom into from by at as so too then dann puis luego wir nous ich je i have avoir tener inkl incl including einschliesslich inclus incluido incluida it they ils elles ellos etc usw hasta until via'.split(' '),
 );
 
 // Apostrophes read as spaces ("we'd like" as "we d like", "j'aimerais" as "j aimerais"); one character for one, so indexes still fit the sentence.
 const accentFree = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/['’`]/g, ' ').toLowerCase();
 
-const FORBIDDEN = /https?:\/\/|www\.|@|\d+\s*%|[€$£]|\b\d[\d.,]*\s*(?:k|eur|euro|euros|usd|chf|gbp|tsd|mil)\b/i;
+// An e-mail address or a handle, not any "@" ("Cl@ve" is the name of a login service).
+const FORBIDDEN = /https?:\/\/|www\.|[\w.+-]+@[\w-]+\.\w|(?:^|\s)@\w|\d+\s*%|[€$£]|\b\d[\d.,]*\s*(?:k|eur|euro|euros|usd|chf|gbp|tsd|mil)\b/i;
 
 function strip(text: string): string {
   // Markdown and quote marks of the lead's own never reach the proposal's Markdown.
@@ -104,7 +108,10 @@ function sentencesOf(text: string): string[] {
   const sentences: string[] = [];
   let start = 0;
   for (const match of text.matchAll(/(?<=[.!?])\s+/g)) {
-    if (ABBREVIATION.test(text.slice(start, match.index))) continue;
+    const before = text.slice(start, match.index);
+    // "…, pintadas, etc. Hoy llegan por teléfono": "etc." closes a list, and often the sentence with it.
+    const closesSentence = /\betc\.$/i.test(before) && /^\p{Lu}/u.test(text.slice(match.index + match[0].length));
+    if (ABBREVIATION.test(before) && !closesSentence) continue;
     sentences.push(text.slice(start, match.index));
     start = match.index + match[0].length;
   }
@@ -118,9 +125,18 @@ const LANGUAGE_NAME =
 /** "in English, German and French": two or more language names joined by commas and one "and / or". */
 const LANGUAGE_RUN = new RegExp(`\\b${LANGUAGE_NAME}(?:\\s*,\\s*${LANGUAGE_NAME})*\\s*(?:,|and|und|et|y|e|or|oder|ou|o|&|/)\\s*${LANGUAGE_NAME}\\b`, 'g');
 
-/** Where a run of language names stands in the text, as [start, end) pairs. */
+/** Language codes as written in capitals ("EN, DE, FR and ES"); in lower case they are everyday words ("de", "en", "es"). */
+const LANGUAGE_CODE = '(?:EN|DE|FR|ES|IT|PL|NL|PT|CA|CS|DA|SV|FI|NO|EL|HU|RO|TR|AR|ZH|JA|RU|UK)';
+const LANGUAGE_CODE_RUN = new RegExp(`\\b${LANGUAGE_CODE}(?:\\s*,\\s*${LANGUAGE_CODE})*\\s*(?:,|and|und|et|y|e|or|oder|ou|o|&|/)\\s*${LANGUAGE_CODE}\\b`, 'g');
+
+/** Where a run of language names or codes stands in the text, as [start, end) pairs. */
 function languageRuns(text: string): [number, number][] {
-  return [...accentFree(text).matchAll(LANGUAGE_RUN)].map((match) => [match.index, match.index + match[0].length]);
+  return [...accentFree(text).matchAll(LANGUAGE_RUN), ...text.matchAll(LANGUAGE_CODE_RUN)].map((match) => [match.index, match.index + match[0].length]);
+}
+
+/** Whether a text names two or more languages in a run: it asks for the product in several languages. */
+export function namesLanguages(text: string): boolean {
+  return languageRuns(text).length > 0;
 }
 
 /**
@@ -176,12 +192,20 @@ const ARTICLES = new Set('an the der die das den dem ein eine einen einem einer 
 /** Possessives say nothing about the need ("log their hours" is "log hours"); dropped inside a phrase. */
 const POSSESSIVES = new Set('our their your my his its unser unsere unserer unseren unserem ihr ihre ihren ihrem notre nos leur leurs votre vos mon ma mes nuestro nuestra nuestros nuestras su sus mi mis'.split(' '));
 
+/** French and Spanish prepositions: a possessive after one stays, "el estado de aviso" is no longer Spanish. */
+const ROMANCE_PREPOSITIONS = new Set('de a en con para por sobre desde hasta dans sur avec pour par chez entre'.split(' '));
+
+/** Openers that only lead over to what follows ("And while we're at it, …", "Au passage"). */
+const LEADS_OVER = /^\s*(?:(?:and|und|et|y)\s+)?(?:while we[’']?re at it|while we are at it|by the way|btw|incidentally|nebenbei|ubrigens|übrigens|au passage|d ailleurs|d’ailleurs|d'ailleurs|de paso|por cierto)\b[\s,]*/i;
+
 function tidy(phrase: string, minWords: number): string | null {
-  const words = strip(phrase)
-    .split(' ')
-    .filter((word) => word && !POSSESSIVES.has(accentFree(word)));
+  const all = strip(phrase.replace(LEADS_OVER, '')).split(' ').filter(Boolean);
+  const afterPreposition = all.filter((word, index) => !POSSESSIVES.has(accentFree(word)) || (index > 0 && ROMANCE_PREPOSITIONS.has(accentFree(all[index - 1]!))));
+  // Kept only where the phrase still fits: a name at its end says more than a possessive.
+  const words = wordsOf(normalizeText(afterPreposition.join(' '))).length <= MAX_WORDS ? afterPreposition : all.filter((word) => !POSSESSIVES.has(accentFree(word)));
   // "C'est" and "d'un" read as two little words.
-  const edge = (word: string) => accentFree(word).replace(/[.!?]$/, '').trim().split(/\s+/).every((part) => EDGE_WORDS.has(part));
+  // A word in capitals is a name or a code ("IT" for Italian, "EN"), never a little word.
+  const edge = (word: string) => !/^\p{Lu}{2,}[.!?]?$/u.test(word) && accentFree(word).replace(/[.!?]$/, '').trim().split(/\s+/).every((part) => EDGE_WORDS.has(part));
   while (words.length > 0 && edge(words[0]!)) words.shift();
   while (words.length > 0 && edge(words[words.length - 1]!)) words.pop();
   // Counted as the copy check counts them: "E-Mail" and "n'est" are two words each.
@@ -243,13 +267,18 @@ const QUESTION = /^(?:wo|wie|was|wann|warum|where|how|what|when|why|ou|comment|q
 /** Pronouns that only point back at something said before. */
 const REFERS_BACK = /^(?:this|that|it|these|those|dies|dieses|es|ca|cela|ceci|esto|eso|ello)\b/;
 
+/** "musste" read accent-free is both "müsste" (would have to: a need) and "musste" (had to: a story). */
+function pastTense(sentence: string, verb: RegExpMatchArray): boolean {
+  return /^musste/.test(verb[0]) && sentence.charAt(verb.index! + 1).toLowerCase() !== 'ü';
+}
+
 /** The sentence's need: what follows its last need verb, or the subject of "… is critical". */
 function needOf(sentence: string): { text: string; subject: boolean } | null {
   return needsOf(sentence).at(-1) ?? null;
 }
 
 /** Need verbs that go on from a subject rather than ask anew: "(que los técnicos) puedan", "(drivers) should". */
-const MODAL = /^(?:should|must|need|needs|has to|have to|be able|soll|muss|mussen|moglich|doi|devr|deb|puiss|pued|podamos|would|could|konnten|wurden|konnen|pourr|peuvent|podr)/;
+const MODAL = /^(?:should|must|need|needs|has to|have to|be able|soll|muss|mussen|moglich|necesit|devr|doi|devr|deb|puiss|pued|podamos|would|could|konnten|wurden|konnen|pourr|peuvent|podr)/;
 
 /**
  * The people before a need verb ("our curators need to be able to add tours"), when they are one or
@@ -279,7 +308,7 @@ const ENDS_POINTING_BACK = /\b(?:from|with|into|to|on|in|mit|von|an|in|avec|de|d
 function needsOf(sentence: string): { text: string; subject: boolean }[] {
   const plain = accentFree(sentence);
   // A parenthesis explains ("(wie viel muss gebacken werden)"); its verbs ask for nothing.
-  const verbs = [...plain.matchAll(NEED_VERB)].filter((match) => !insideParentheses(plain, match.index));
+  const verbs = [...plain.matchAll(NEED_VERB)].filter((match) => !insideParentheses(plain, match.index) && !pastTense(sentence, match));
   const needs: { text: string; subject: boolean }[] = [];
   let refused = false;
   // A subject of a few words between two need verbs runs on into the second ("que los técnicos
@@ -348,6 +377,13 @@ function insideParentheses(text: string, index: number): boolean {
 /** A start or a deadline ("start in March", "l'avoir pour l'été", "empezar en enero"): when, not what. */
 const TIMING = /^(?:start|begin|kick off|go live|be live|have it|get started|starten|beginnen|loslegen|anfangen|live gehen|commencer|demarrer|lancer|l avoir|empezar|comenzar|arrancar|tenerlo|estar listo)\b/;
 
+/** A date by which something must happen ("adjudicarse antes de diciembre", "signed before March"): when, not what. */
+const BY_MONTH =
+  /\b(?:antes de|before|by|bis|vor|avant|d ici|para|until|hasta|jusqu en|en) (?:(?:finales|principios|fin|debut|ende|anfang|end|the end|early|late) (?:de |of )?)?(?:january|february|march|april|may|june|july|august|september|october|november|december|januar|februar|marz|mai|juni|juli|oktober|dezember|janvier|fevrier|mars|avril|juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)$/;
+
+/** Why something else is needed ("porque lo de la policía es un lío"): the reason, not the need. */
+const BECAUSE = /^(?:because|since|weil|porque|parce que)\b/;
+
 /** The sender introducing itself before a colon ("kurz zu uns: Bäckerei, 14 Filialen, 180 Leute"): no enumeration of needs. */
 const ABOUT_US = /\b(?:zu uns|uber uns|about us|a propos de nous|sobre nosotros|quienes somos|wir sind|we are|we re|nous sommes|somos)\b/;
 
@@ -399,7 +435,7 @@ function problemsOf(sentence: string): string[] {
 
 /** Words that open a clause of their own: a phrase too long to keep whole is cut before them. */
 const CLAUSE_START =
-  /(?<!\b(?:for|in|on|at|by|to|of|from|with|fur|für|mit|von|an|auf|pour|avec|de|dans|par|sur|para|con|en|por|lo|ce))\s+(?=(?:that|which|where|without|so that|ohne|damit|sodass|wo|qui|que|où|sans|afin de|pour que|donde|sin|para que)\s)/giu;
+  /(?<!\b(?:for|in|on|at|by|to|of|from|with|fur|für|mit|von|an|auf|pour|avec|de|dans|par|sur|para|con|en|por|lo|ce))\s+(?=(?:that|which|where|without|so that|because|since|ohne|damit|sodass|weil|wo|qui|que|où|sans|afin de|pour que|parce que|donde|sin|para que|porque)\s)/giu;
 
 const wordCount = (text: string) => wordsOf(normalizeText(text)).length;
 
@@ -417,7 +453,20 @@ function pieces(fragment: string): string[] {
     .split(CLAUSE_START)
     .map((piece) => piece.trim())
     .filter((piece) => piece !== '')
+    .flatMap(glossed)
     .flatMap(halves);
+}
+
+/**
+ * A short parenthesis in a piece still too long is often the need's own name ("el cliente rellene
+ * sus datos antes de llegar (check in online)"): the word limit would cut it, so it stands alone.
+ */
+function glossed(piece: string): string[] {
+  if (wordCount(piece) <= MAX_WORDS) return [piece];
+  const glosses = [...piece.matchAll(/\(([^()]*)\)/g)].map((match) => match[1]!.trim()).filter((inner) => wordCount(inner) >= 2 && /\p{L}{3}/u.test(inner));
+  if (glosses.length === 0) return [piece];
+  const rest = piece.replace(/\s*\(([^()]*)\)/g, (whole, inner: string) => (glosses.includes(inner.trim()) ? '' : whole)).trim();
+  return [rest, ...glosses];
 }
 
 /** Where a long phrase may be halved when it has no clause to cut at: before what it is with or for. */
@@ -440,6 +489,19 @@ function halves(piece: string): string[] {
     if (!best || balance < best.balance) best = { at: match.index, balance };
   }
   return best ? [piece.slice(0, best.at).trim(), piece.slice(best.at).trim()] : [piece];
+}
+
+const namesProblem = (text: string) => PROBLEM_AFTER_SUBJECT.test(accentFree(text)) || PROBLEM_BEFORE_OBJECT.test(accentFree(text));
+
+/**
+ * The pieces of a fragment that names a problem: only those that hold the problem ("ya nos pasó
+ * dos veces | que se reservó la misma habitación (overbooking)" is the second), and a reason is the
+ * problem itself ("… porque lo de la policía es un lío": the clause without its "porque").
+ */
+function problemPieces(fragment: string): string[] {
+  const split = pieces(fragment).map((piece) => piece.replace(/^(?:because|since|weil|porque|parce que)\s+/i, ''));
+  const marked = split.filter(namesProblem);
+  return marked.length > 0 ? marked : split;
 }
 
 export type StatedNeedKind = 'need' | 'problem' | 'system';
@@ -514,11 +576,11 @@ export function readStatedNeeds(message: string): StatedNeed[] {
     for (const fragment of parts) {
       const plainFragment = accentFree(fragment.trim());
       if (FORBIDDEN.test(fragment) || UNSURE.test(plainFragment) || QUESTION.test(plainFragment) || COMMENTARY.test(plainFragment)) continue;
-      const split = pieces(fragment);
+      const split = source.kind === 'problem' ? problemPieces(fragment) : pieces(fragment);
       for (const piece of split) {
         const phrase = tidy(piece, minWords);
         const plainPhrase = phrase ? accentFree(phrase) : '';
-        if (!phrase || TIMING.test(plainPhrase) || DEADLINE.test(plainPhrase) || CONTACT.test(plainPhrase) || GENERIC.has(plainPhrase) || needs.some((need) => need.phrase.toLowerCase() === phrase.toLowerCase())) continue;
+        if (!phrase || TIMING.test(plainPhrase) || BY_MONTH.test(plainPhrase) || BECAUSE.test(plainPhrase) || DEADLINE.test(plainPhrase) || CONTACT.test(plainPhrase) || GENERIC.has(plainPhrase) || needs.some((need) => need.phrase.toLowerCase() === phrase.toLowerCase())) continue;
         needs.push({ phrase, context: split.length > 1 ? piece : fragment, kind: source.kind, nearInstruction: source.nearInstruction });
         if (needs.length >= MAX_NEEDS) return needs;
       }

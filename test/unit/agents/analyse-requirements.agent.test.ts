@@ -105,6 +105,13 @@ describe(analyseRequirementsOffline.name, () => {
     assert.ok(german.requirements.some((requirement) => requirement.title === 'Anbindung an DATEV'));
   });
 
+  it('reads a run of language codes as the multilingual component', () => {
+    const result = analyse({ ...leads.en, message: 'We need a booking app for our guests.\n- available in EN, DE, FR and IT' });
+    const languages = result.requirements.find((requirement) => requirement.title.startsWith('Available in'));
+    assert.ok(languages, result.requirements.map((requirement) => requirement.title).join(' | '));
+    assert.ok(languages.componentIds.includes('multilingual'), languages.componentIds.join(','));
+  });
+
   it('writes French and Spanish', () => {
     const fr = analyse(leads.fr);
     assert.ok(fr.requirements.some((requirement) => requirement.componentIds.includes('ecommerce-shop')));

@@ -272,6 +272,53 @@ describe('statedNeeds', () => {
     // The subject of the next need verb stays out of the need before it.
     assert.deepEqual(statedNeeds('Riders could rate each trip; the ratings must stay anonymous.'), ['Riders rate each trip', 'Ratings stay anonymous']);
   });
+  it('reads a wish in the singular or the conditional ("ich bräuchte", "habría que", "il faudrait"), and "müsste" but not the past "musste"', () => {
+    assert.deepEqual(statedNeeds('ich bräuchte eine übersicht aller offenen aufträge'), ['Übersicht aller offenen aufträge']);
+    assert.deepEqual(statedNeeds('Habría que avisar a los socios por SMS.'), ['Avisar a los socios por SMS']);
+    assert.deepEqual(statedNeeds('Il faudrait un export comptable mensuel.'), ['Export comptable mensuel']);
+    assert.deepEqual(statedNeeds('Das müsste auch im Keller ohne Empfang gehen.'), ['Keller ohne Empfang gehen']);
+    assert.deepEqual(statedNeeds('Letztes Jahr musste alles neu erfasst werden.'), []);
+    assert.deepEqual(statedNeeds('La idea es que cada socio vea sus reservas.'), ['Cada socio vea reservas']);
+  });
+
+  it('names what the sender is fed up with, and what sits in a spreadsheet, as problems', () => {
+    assert.deepEqual(readStatedNeeds("I'm sick of chasing supplier invoices by phone.").map((need) => [need.kind, need.phrase]), [['problem', 'Sick of chasing supplier invoices by phone']]);
+    assert.deepEqual(readStatedNeeds('Estamos hartos de cuadrar las cajas cada noche.').map((need) => need.kind), ['problem']);
+    assert.deepEqual(readStatedNeeds('Die Urlaubsanträge landen in einer Excel-Liste.').map((need) => need.kind), ['problem']);
+  });
+
+  it('keeps a short parenthesis that names the need when the rest is too long, and drops the reason given for it', () => {
+    const needs = statedNeeds('Los huéspedes tendrían que poder registrar sus datos desde casa antes de venir (registro de viajeros) porque en recepción se forman colas.');
+    assert.ok(needs.includes('Registro de viajeros'), needs.join(' | '));
+    assert.ok(!needs.some((need) => /^porque/i.test(need)), needs.join(' | '));
+  });
+
+  it('keeps of a problem only the clauses that name it, a reason included', () => {
+    const needs = readStatedNeeds('Ya nos pasó dos veces que se vendió la misma entrada por dos canales (overbooking).');
+    assert.deepEqual(needs.map((need) => need.kind), ['problem']);
+    assert.match(needs[0]!.phrase, /^Se vendió misma entrada/);
+    assert.deepEqual(statedNeeds('Also the stock counts, because the shelf labels are still done by hand.'), ['Shelf labels are still done by hand']);
+    assert.deepEqual(readStatedNeeds('Our workshop slots are still booked via a shared calendar which nobody keeps up to date.').map((need) => need.kind), ['problem']);
+    assert.deepEqual(readStatedNeeds('Die Reklamationen werden noch per Fax an die Zentrale geschickt.').map((need) => need.kind), ['problem']);
+    assert.deepEqual(statedNeeds("And while we're at it, the loan vans are still tracked on paper."), ['Loan vans are still tracked on paper']);
+  });
+
+  it('keeps an address sign that is part of a name ("Cl@ve"), and ends a sentence at "etc." before a capital', () => {
+    assert.deepEqual(statedNeeds('- acceso con Cl@ve para los vecinos'), ['Acceso con Cl@ve para los vecinos']);
+    assert.deepEqual(statedNeeds('- contact: ana@example.org'), []);
+    assert.deepEqual(statedNeeds('Necesitamos avisos de averías, cortes, etc. Luego queremos un mapa de incidencias.'), ['Avisos de averías', 'Cortes', 'Mapa de incidencias']);
+  });
+
+  it('keeps a possessive after a French or Spanish preposition when the phrase fits, and drops a deadline by month', () => {
+    assert.deepEqual(statedNeeds('- seguimiento de su pedido'), ['Seguimiento de su pedido']);
+    assert.deepEqual(statedNeeds('- voir leurs factures'), ['Voir factures']);
+    assert.deepEqual(statedNeeds('El portal tendría que publicarse antes de septiembre.'), []);
+  });
+
+  it('keeps a run of language codes together', () => {
+    assert.deepEqual(statedNeeds('- available in EN, DE, FR and IT'), ['Available in EN, DE, FR and IT']);
+  });
+
   it('drops how often something happens from a phrase too long to keep whole, and a leading "it"', () => {
     assert.ok(statedNeeds('Every Monday morning our planner copies all the jobs into Excel by hand.').includes('Planner copies all jobs into Excel'));
     assert.deepEqual(statedNeeds('- the driver signs and it goes straight to accounting'), ['Driver signs', 'Goes straight to accounting']);
