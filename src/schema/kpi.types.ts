@@ -206,7 +206,7 @@ export class ExperimentKpis {
   @Field(() => Float, { nullable: true, description: 'Approval rate: approved / decided.' })
   approvalRate!: number | null;
 
-  @Field(() => Int, { description: "Revisions that received their lead's first decision: the sample of firstTimeApprovalRate." })
+  @Field(() => Int, { description: "Revisions that received their lead's first decision (the earliest decision on any of the lead's revisions, also one written before the period): the sample of firstTimeApprovalRate." })
   firstDecisions!: number;
 
   @Field(() => Float, { nullable: true, description: "First-time approval rate: share of the leads' first decisions that were approvals." })

@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { AppError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
-import { REVISE_PROPOSAL_AGENT } from '../agents/revise-proposal.agent.js';
-import { WRITE_PROPOSAL_AGENT } from '../agents/write-proposal.agent.js';
 import { KPI_TARGETS } from './kpi-targets.js';
+import { planPercentiles } from './kpi-percentiles.js';
 
 /** The period every figure is computed over: [from, to). */
 export interface KpiPeriod {
@@ -111,6 +110,23 @@ const percentiles = (value: unknown): { medianSeconds: number | null; p95Seconds
   return { medianSeconds: nullableNumber(values[0]), p95Seconds: nullableNumber(values[1]) };
 };
 
+/** The UTC days wholly inside a period, [start, end) (empty when start = end). */
+interface WholeDays {
+  readonly start: Date;
+  readonly end: Date;
+}
+const wholeDays = (from: Date, to: Date): WholeDays => {
+  const start = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
+  return { start: new Date(start), end: new Date(Math.max(Math.floor(to.getTime() / DAY_MS) * DAY_MS, start)) };
+};
+
+/** The lead durations counted per day in buckets: their fact columns and the leads they are taken over. */
+type LeadDuration = 'response' | 'generation';
+const LEAD_DURATIONS: Record<LeadDuration, { readonly column: string; readonly cohort: string }> = {
+  response: { column: 'response', cohort: `status <> 'spam'` },
+  generation: { column: 'generation', cohort: `status NOT IN ('spam', 'disqualified')` },
+};
+
 /**
  * The agency's numbers, each computed by one SQL statement over the period, so the GraphQL layer
  * runs only the groups a query asks for. Leads are counted by capture time (cohorts), decisions
@@ -137,50 +153,106 @@ export class KpiService {
   }
 
   async responseTime({ from, to }: KpiPeriod): Promise<ResponseTimeFigures> {
-    const [row] = (await this.dataSource.query(
-      `WITH cohort AS (
-         SELECT extract(epoch FROM first_response_at - captured_at) AS seconds, captured_at
-           FROM lead_kpi_facts
-          WHERE captured_at >= $1 AND captured_at < $2 AND status <> 'spam'
-       )
-       SELECT count(*) AS leads,
-              count(seconds) AS answered,
-              percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY seconds) AS percentiles,
-              count(*) FILTER (WHERE seconds <= $3) AS within,
-              count(*) FILTER (WHERE seconds IS NOT NULL OR captured_at <= $4) AS judged
-         FROM cohort`,
-      // Leads captured before this moment have had their 2 minutes (computed here, not per row).
-      [from, to, KPI_TARGETS.responseSeconds, new Date(this.clock.now().getTime() - KPI_TARGETS.responseSeconds * 1000)],
-    )) as Row[];
+    // Leads captured before this moment have had their 2 minutes; the daily sums serve only whole
+    // days before it, so every lead they count is judged.
+    const cutoff = new Date(this.clock.now().getTime() - KPI_TARGETS.responseSeconds * 1000);
+    const days = wholeDays(from, new Date(Math.min(to.getTime(), cutoff.getTime())));
+    const counts = await this.leadCounts({ from, to }, days, ['leads', 'response'], cutoff);
+    const histogram = counts.buckets('response');
+    const [percentilesOf, within] = await Promise.all([
+      this.durationPercentiles('response', { from, to }, histogram),
+      this.durationWithin('response', { from, to }, histogram, KPI_TARGETS.responseSeconds),
+    ]);
     return {
-      leads: number(row!.leads),
-      count: number(row!.answered),
-      ...percentiles(row!.percentiles),
-      withinTargetRate: rate(number(row!.within), number(row!.judged)),
+      leads: counts.total('leads'),
+      count: counts.total('response'),
+      ...percentilesOf,
+      withinTargetRate: rate(within, counts.total('leads') - counts.edgeTotal('leads') + counts.edgeTotal('judged')),
       mailTransportConfigured: this.options.mailTransportConfigured,
     };
   }
 
   async proposalGeneration({ from, to }: KpiPeriod): Promise<ProposalGenerationFigures> {
-    const [row] = (await this.dataSource.query(
-      `WITH cohort AS (
-         SELECT extract(epoch FROM first_pending_at - captured_at) AS seconds
-           FROM lead_kpi_facts
-          WHERE captured_at >= $1 AND captured_at < $2 AND status NOT IN ('spam', 'disqualified')
-       )
-       SELECT count(*) AS leads, count(seconds) AS generated,
-              percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY seconds) AS percentiles,
-              count(*) FILTER (WHERE seconds <= $3) AS within
-         FROM cohort`,
-      [from, to, KPI_TARGETS.proposalGenerationSeconds],
+    const counts = await this.leadCounts({ from, to }, wholeDays(from, to), ['generation_leads', 'generation']);
+    const histogram = counts.buckets('generation');
+    const [percentilesOf, within] = await Promise.all([
+      this.durationPercentiles('generation', { from, to }, histogram),
+      this.durationWithin('generation', { from, to }, histogram, KPI_TARGETS.proposalGenerationSeconds),
+    ]);
+    const generated = counts.total('generation');
+    return { leads: counts.total('generation_leads'), count: generated, ...percentilesOf, withinTargetRate: rate(within, generated) };
+  }
+
+  /**
+   * The per-lead counts of the period (see lead_kpi_contributions in SQL): whole UTC days from
+   * lead_kpi_days, the partial days at either end from the facts themselves. 'judged' (answered or
+   * captured before `cutoff`) is counted for the ends only.
+   */
+  private async leadCounts({ from, to }: KpiPeriod, days: WholeDays, measures: readonly string[], cutoff: Date = to) {
+    const rows = (await this.dataSource.query(
+      `SELECT measure, bucket, edge, sum(n) AS n FROM (
+         SELECT measure, bucket, count AS n, false AS edge FROM lead_kpi_days WHERE measure = ANY($5) AND day >= $3 AND day < $4
+         UNION ALL
+         SELECT c.measure, c.bucket, 1, true
+           FROM lead_kpi_facts f, lead_kpi_contributions(f) c
+          WHERE f.captured_at >= $1 AND f.captured_at < $2 AND (f.captured_at < $3 OR f.captured_at >= $4) AND c.measure = ANY($5)
+         UNION ALL
+         SELECT 'judged', -1, 1, true FROM lead_kpi_facts
+          WHERE captured_at >= $1 AND captured_at < $2 AND (captured_at < $3 OR captured_at >= $4) AND status <> 'spam'
+            AND (first_response_at IS NOT NULL OR captured_at <= $6)
+       ) counted GROUP BY measure, bucket, edge`,
+      [from, to, days.start, days.end, measures, cutoff],
     )) as Row[];
-    const generated = number(row!.generated);
+    const sum = (measure: string, edgeOnly: boolean) =>
+      rows.filter((row) => row.measure === measure && (!edgeOnly || row.edge === true)).reduce((total, row) => total + number(row.n), 0);
     return {
-      leads: number(row!.leads),
-      count: generated,
-      ...percentiles(row!.percentiles),
-      withinTargetRate: rate(number(row!.within), generated),
+      total: (measure: string) => sum(measure, false),
+      edgeTotal: (measure: string) => sum(measure, true),
+      buckets: (measure: string): [number, number][] => {
+        const byBucket = new Map<number, number>();
+        for (const row of rows) if (row.measure === measure) byBucket.set(number(row.bucket), (byBucket.get(number(row.bucket)) ?? 0) + number(row.n));
+        return [...byBucket];
+      },
     };
+  }
+
+  /** Exact median and p95 of a lead duration over the period, from its bucket counts. */
+  private async durationPercentiles(duration: LeadDuration, { from, to }: KpiPeriod, histogram: [number, number][]) {
+    const plan = planPercentiles(new Map([['period', histogram]]), [0.5, 0.95]);
+    const values = await this.readBucketValues(duration, plan.lookups.map((lookup) => ({ ...lookup, from, to })));
+    const [medianSeconds = null, p95Seconds = null] = plan.assemble(values).get('period')!;
+    return { medianSeconds, p95Seconds };
+  }
+
+  /** How many of the period's durations are at most `seconds`: whole buckets below it, then its own bucket read. */
+  private async durationWithin(duration: LeadDuration, { from, to }: KpiPeriod, histogram: [number, number][], seconds: number): Promise<number> {
+    const { column, cohort } = LEAD_DURATIONS[duration];
+    const [row] = (await this.dataSource.query(
+      `SELECT kpi_bucket($3) AS bucket,
+              (SELECT count(*) FROM lead_kpi_facts WHERE ${column}_bucket = kpi_bucket($3) AND captured_at >= $1 AND captured_at < $2 AND ${cohort} AND ${column}_seconds <= $3) AS within`,
+      [from, to, seconds],
+    )) as Row[];
+    const target = number(row!.bucket);
+    return histogram.filter(([bucket]) => bucket < target).reduce((sum, [, count]) => sum + count, 0) + number(row!.within);
+  }
+
+  /** The values the lookups ask for, each the (skip + 1)-th smallest of its bucket within its own range, in one statement. */
+  private async readBucketValues(duration: LeadDuration, lookups: readonly { bucket: number; skip: number; from: Date; to: Date }[]): Promise<number[]> {
+    if (lookups.length === 0) return [];
+    const { column, cohort } = LEAD_DURATIONS[duration];
+    const rows = (await this.dataSource.query(
+      `SELECT k.i, v.seconds
+         FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS k(bucket, skip, starts, ends, i)
+         CROSS JOIN LATERAL (
+           SELECT ${column}_seconds AS seconds FROM lead_kpi_facts
+            WHERE ${column}_bucket = k.bucket AND captured_at >= k.starts AND captured_at < k.ends AND ${cohort}
+            ORDER BY ${column}_seconds OFFSET k.skip LIMIT 1
+         ) v
+        ORDER BY k.i`,
+      [lookups.map((l) => l.bucket), lookups.map((l) => l.skip), lookups.map((l) => l.from), lookups.map((l) => l.to)],
+    )) as Row[];
+    if (rows.length !== lookups.length) throw new Error(`KPI buckets and facts disagree: ${rows.length} of ${lookups.length} values found`);
+    return rows.map((row) => Number(row.seconds));
   }
 
   async approvalLatency({ from, to }: KpiPeriod): Promise<ApprovalLatencyFigures> {
@@ -203,8 +275,7 @@ export class KpiService {
 
   async stageTimes({ from, to }: KpiPeriod): Promise<StageTime[]> {
     // Whole days from the daily sums, the partial days at either end from the status changes.
-    const dayStart = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
-    const dayEnd = new Date(Math.max(Math.floor(to.getTime() / DAY_MS) * DAY_MS, dayStart.getTime()));
+    const { start: dayStart, end: dayEnd } = wholeDays(from, to);
     const rows = (await this.dataSource.query(
       `WITH sums AS (
          SELECT subject, stage, entered, completed, completed_seconds FROM stage_days WHERE day >= $3 AND day < $4
@@ -229,28 +300,20 @@ export class KpiService {
   }
 
   async conversion({ from, to }: KpiPeriod): Promise<ConversionFigures> {
-    const [row] = (await this.dataSource.query(
-      `WITH cohort AS (
-         SELECT first_pending_at IS NOT NULL OR sent AS proposed, sent, status = 'won' AS won
-           FROM lead_kpi_facts
-          WHERE captured_at >= $1 AND captured_at < $2 AND status <> 'spam'
-       ), deals AS (
-         SELECT count(*) AS deals, coalesce(sum(p.total), 0) AS total, avg(p.total) AS average
-           FROM status_changes s JOIN proposals p ON p.id = s.subject_id
-          WHERE s.subject = 'proposal' AND s.to_status = 'accepted' AND s.changed_at >= $1 AND s.changed_at < $2
-       ), counts AS (
-         SELECT count(*) AS leads, count(*) FILTER (WHERE proposed) AS proposed, count(*) FILTER (WHERE sent) AS sent, count(*) FILTER (WHERE sent AND won) AS won
-           FROM cohort
-       )
-       SELECT counts.*, deals.deals, deals.total, deals.average,
-              (SELECT coalesce(sum(total), 0) FROM proposals WHERE status IN ('pending_approval', 'sent')) AS pipeline
-         FROM counts, deals`,
-      [from, to],
-    )) as Row[];
-    const leads = number(row!.leads);
-    const proposed = number(row!.proposed);
-    const sent = number(row!.sent);
-    const won = number(row!.won);
+    const [counts, [row]] = await Promise.all([
+      this.leadCounts({ from, to }, wholeDays(from, to), ['leads', 'proposed', 'sent', 'won']),
+      this.dataSource.query(
+        `SELECT deals.*, (SELECT coalesce(sum(total), 0) FROM proposals WHERE status IN ('pending_approval', 'sent')) AS pipeline
+           FROM (SELECT count(*) AS deals, coalesce(sum(p.total), 0) AS total, avg(p.total) AS average
+                   FROM status_changes s JOIN proposals p ON p.id = s.subject_id
+                  WHERE s.subject = 'proposal' AND s.to_status = 'accepted' AND s.changed_at >= $1 AND s.changed_at < $2) deals`,
+        [from, to],
+      ) as Promise<Row[]>,
+    ]);
+    const leads = counts.total('leads');
+    const proposed = counts.total('proposed');
+    const sent = counts.total('sent');
+    const won = counts.total('won');
     return {
       leads,
       leadsWithProposal: proposed,
@@ -283,8 +346,12 @@ export class KpiService {
                 count(*) FILTER (WHERE n = 1), count(*) FILTER (WHERE n = 1 AND r.provider IS NOT NULL AND r.provider <> a->>'provider')
            FROM edge_runs r, jsonb_array_elements(r.attempts) WITH ORDINALITY AS e(a, n) GROUP BY 1
        ), operations AS (
-         SELECT coalesce(sum(requests), 0) AS requests, coalesce(sum(errors), 0) AS errors
-           FROM graphql_operation_counts WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2
+         SELECT coalesce(sum(requests), 0) AS requests, coalesce(sum(errors), 0) AS errors FROM (
+           SELECT requests, errors FROM graphql_operation_hours WHERE hour >= $3 AND hour < $4
+           UNION ALL
+           SELECT requests, errors FROM graphql_operation_counts
+            WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2 AND (minute < $3 OR minute >= $4)
+         ) counted
        )
        SELECT provider, sum(runs) AS runs, sum(failed_runs) AS failed_runs, sum(cost) AS cost, sum(attempts) AS attempts,
               sum(succeeded_attempts) AS succeeded, sum(first_choice_runs) AS first_choice, sum(fallbacks) AS fell_back,
@@ -319,36 +386,21 @@ export class KpiService {
     };
   }
 
-  /** Proposals written in the period, grouped by the prompt version or the model that wrote them. */
+  /** Proposals written in the period, grouped by the prompt version or the model that wrote them (proposal_kpi_facts, kept by triggers). */
   async experiments({ from, to }: KpiPeriod, by: 'promptVersion' | 'model'): Promise<ExperimentGroup[]> {
-    // The model of a revision: the last successful writer or reviser run for its lead before it was written.
-    const group =
-      by === 'promptVersion'
-        ? `coalesce(p.prompt_version, '(none)')`
-        : `coalesce((SELECT r.provider || '/' || r.model FROM agent_runs r
-                      WHERE r.lead_id = p.lead_id AND r.agent IN ('${WRITE_PROPOSAL_AGENT.agent}', '${REVISE_PROPOSAL_AGENT.agent}')
-                        AND r.status = 'succeeded' AND r.created_at <= p.created_at
-                      ORDER BY r.created_at DESC LIMIT 1), '(none)')`;
     const rows = (await this.dataSource.query(
-      `WITH written AS (
-         SELECT p.id, p.lead_id, p.status, ${group} AS name
-           FROM proposals p WHERE p.created_at >= $1 AND p.created_at < $2
-       ), decisions AS (
-         SELECT d.proposal_id, d.decision,
-                row_number() OVER (PARTITION BY w.lead_id ORDER BY d.created_at, d.id) AS nth
-           FROM approval_decisions d JOIN written w ON w.id = d.proposal_id
-       )
-       SELECT w.name,
+      `SELECT ${by === 'promptVersion' ? 'prompt_version' : 'model'} AS name,
               count(*) AS proposals,
-              count(d.proposal_id) AS decided,
-              count(*) FILTER (WHERE d.decision = 'approved') AS approved,
-              count(*) FILTER (WHERE d.nth = 1) AS first_decisions,
-              count(*) FILTER (WHERE d.nth = 1 AND d.decision = 'approved') AS first_approved,
-              count(*) FILTER (WHERE w.status IN ('accepted', 'declined', 'expired')) AS outcomes,
-              count(*) FILTER (WHERE w.status = 'accepted') AS won
-         FROM written w LEFT JOIN decisions d ON d.proposal_id = w.id
-        GROUP BY w.name
-        ORDER BY proposals DESC, w.name`,
+              count(decision) AS decided,
+              count(*) FILTER (WHERE decision = 'approved') AS approved,
+              count(*) FILTER (WHERE first_decision) AS first_decisions,
+              count(*) FILTER (WHERE first_decision AND decision = 'approved') AS first_approved,
+              count(*) FILTER (WHERE status IN ('accepted', 'declined', 'expired')) AS outcomes,
+              count(*) FILTER (WHERE status = 'accepted') AS won
+         FROM proposal_kpi_facts
+        WHERE created_at >= $1 AND created_at < $2
+        GROUP BY 1
+        ORDER BY proposals DESC, name`,
       [from, to],
     )) as Row[];
     return rows.map((row) => ({
@@ -365,6 +417,62 @@ export class KpiService {
 
   /** Day by day (UTC) for the charts: volume, response time and conversion of each day's leads. */
   async daily({ from, to }: KpiPeriod): Promise<KpiDay[]> {
+    const days = wholeDays(from, to);
+    const firstEnd = new Date(Math.min(days.start.getTime(), to.getTime()));
+    const lastStart = new Date(Math.max(days.end.getTime(), from.getTime()));
+    const parts = await Promise.all([
+      from < firstEnd ? this.dailyFromFacts(from, firstEnd) : [],
+      days.start < days.end ? this.dailyFromRollups(days) : [],
+      lastStart < to && lastStart >= firstEnd ? this.dailyFromFacts(lastStart, to) : [],
+    ]);
+    return parts.flat();
+  }
+
+  /**
+   * Whole days from the daily sums: lead counts from lead_kpi_days, sent and accepted proposals
+   * from stage_days, each day's exact median response time from its buckets (the bucket holding
+   * the middle rank, then that bucket's values of that day, read through the index).
+   */
+  private async dailyFromRollups({ start, end }: WholeDays): Promise<KpiDay[]> {
+    const rows = (await this.dataSource.query(
+      `WITH days AS (
+         SELECT generate_series($1::timestamptz, $2::timestamptz - interval '24 hours', interval '24 hours') AS day
+       ), counts AS (
+         SELECT day, sum(count) FILTER (WHERE measure = 'leads') AS leads, sum(count) FILTER (WHERE measure = 'proposed') AS proposed
+           FROM lead_kpi_days WHERE measure IN ('leads', 'proposed') AND day >= $1 AND day < $2 GROUP BY day
+       ), outcomes AS (
+         SELECT day, sum(entered) FILTER (WHERE stage = 'sent') AS sent, sum(entered) FILTER (WHERE stage = 'accepted') AS deals
+           FROM stage_days WHERE subject = 'proposal' AND stage IN ('sent', 'accepted') AND day >= $1 AND day < $2 GROUP BY day
+       ), buckets AS (
+         SELECT day, bucket, count, sum(count) OVER (PARTITION BY day ORDER BY bucket) - count AS before, sum(count) OVER (PARTITION BY day) AS n
+           FROM lead_kpi_days WHERE measure = 'response' AND day >= $1 AND day < $2
+       ), middles AS (
+         -- percentile_cont(0.5): the rows floor and ceil of 0.5 (n - 1), 0-based, and the weight between them.
+         SELECT DISTINCT day, 0.5::float8 * (n - 1) AS position FROM buckets
+       ), reads AS (
+         SELECT m.day, m.position, r.which, v.seconds
+           FROM middles m
+          CROSS JOIN LATERAL (VALUES (0, floor(m.position)::bigint), (1, ceil(m.position)::bigint)) AS r(which, row)
+           JOIN buckets b ON b.day = m.day AND r.row >= b.before AND r.row < b.before + b.count
+          CROSS JOIN LATERAL (
+            SELECT response_seconds AS seconds FROM lead_kpi_facts
+             WHERE response_bucket = b.bucket AND captured_at >= m.day AND captured_at < m.day + interval '24 hours' AND status <> 'spam'
+             ORDER BY response_seconds OFFSET r.row - b.before LIMIT 1
+          ) v
+       ), medians AS (
+         SELECT day, lo.seconds + (hi.seconds - lo.seconds) * (lo.position - floor(lo.position)) AS median
+           FROM reads lo JOIN reads hi USING (day) WHERE lo.which = 0 AND hi.which = 1
+       )
+       SELECT days.day, coalesce(c.leads, 0) AS leads, m.median, coalesce(c.proposed, 0) AS proposed, coalesce(o.sent, 0) AS sent, coalesce(o.deals, 0) AS deals
+         FROM days LEFT JOIN counts c USING (day) LEFT JOIN outcomes o USING (day) LEFT JOIN medians m USING (day)
+        ORDER BY days.day`,
+      [start, end],
+    )) as Row[];
+    return rows.map(kpiDay);
+  }
+
+  /** The same from the facts and status changes themselves, for the partial days at either end of a period. */
+  private async dailyFromFacts(from: Date, to: Date): Promise<KpiDay[]> {
     const rows = (await this.dataSource.query(
       `WITH days AS (
          SELECT generate_series(date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC', interval '1 day') AS day
@@ -389,14 +497,16 @@ export class KpiService {
         ORDER BY days.day`,
       [from, to],
     )) as Row[];
-    return rows.map((row) => ({
-      day: new Date(row.day as string | Date),
-      leads: number(row.leads),
-      responseMedianSeconds: nullableNumber(row.median),
-      leadsWithProposal: number(row.proposed),
-      leadToProposalRate: rate(number(row.proposed), number(row.leads)),
-      proposalsSent: number(row.sent),
-      deals: number(row.deals),
-    }));
+    return rows.map(kpiDay);
   }
 }
+
+const kpiDay = (row: Row): KpiDay => ({
+  day: new Date(row.day as string | Date),
+  leads: number(row.leads),
+  responseMedianSeconds: nullableNumber(row.median),
+  leadsWithProposal: number(row.proposed),
+  leadToProposalRate: rate(number(row.proposed), number(row.leads)),
+  proposalsSent: number(row.sent),
+  deals: number(row.deals),
+});
