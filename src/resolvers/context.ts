@@ -8,6 +8,8 @@ import type { Loaders } from './loaders.js';
 export interface GraphQLContext {
   readonly requestId: string;
   readonly principal: Principal | undefined;
+  /** 'dashboard' when the dashboard page made the call (isDashboardCall); decisions then record that channel. */
+  readonly via?: 'dashboard' | undefined;
   readonly logger: Logger;
   readonly services: Services;
   /** DataLoaders for nested fields, fresh per request (createLoaders). */

@@ -26,23 +26,23 @@ export class OutboundMessageResolver {
   @Authorized(Role.APPROVER)
   @Mutation(() => OutboundMessage, { description: 'Approves a message waiting for approval (a follow-up): it is sent. A second decision is a CONFLICT.' })
   approveOutboundMessage(
-    @Ctx() { services, principal }: GraphQLContext,
+    @Ctx() { services, principal, via }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('comment', () => String, { nullable: true, description: 'At most 5000 characters.' }) comment?: string | null,
     @Arg('onBehalfOf', () => String, { nullable: true, description: ON_BEHALF_OF }) onBehalfOf?: string | null,
   ) {
-    return services.outbox.approve(id, comment, { principal: principal!, onBehalfOf });
+    return services.outbox.approve(id, comment, { principal: principal!, onBehalfOf, via });
   }
 
   @Authorized(Role.APPROVER)
   @Mutation(() => OutboundMessage, { description: 'Rejects a message waiting for approval: it is not sent (CANCELLED); the next follow-up comes at its offset.' })
   rejectOutboundMessage(
-    @Ctx() { services, principal }: GraphQLContext,
+    @Ctx() { services, principal, via }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('feedback', () => String, { description: 'Why, 1 to 5000 characters.' }) feedback: string,
     @Arg('onBehalfOf', () => String, { nullable: true, description: ON_BEHALF_OF }) onBehalfOf?: string | null,
   ) {
-    return services.outbox.reject(id, feedback, { principal: principal!, onBehalfOf });
+    return services.outbox.reject(id, feedback, { principal: principal!, onBehalfOf, via });
   }
 
   @Authorized(Role.INTEGRATION)

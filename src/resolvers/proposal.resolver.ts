@@ -49,23 +49,23 @@ export class ProposalResolver {
   @Authorized(Role.APPROVER)
   @Mutation(() => Proposal, { description: 'Approves a revision waiting for approval; a second decision is a CONFLICT.' })
   approveProposal(
-    @Ctx() { services, principal }: GraphQLContext,
+    @Ctx() { services, principal, via }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('comment', () => String, { nullable: true, description: 'At most 5000 characters.' }) comment?: string | null,
     @Arg('onBehalfOf', () => String, { nullable: true, description: ON_BEHALF_OF }) onBehalfOf?: string | null,
   ) {
-    return services.proposals.approve(id, comment, { principal: principal!, onBehalfOf });
+    return services.proposals.approve(id, comment, { principal: principal!, onBehalfOf, via });
   }
 
   @Authorized(Role.APPROVER)
   @Mutation(() => Proposal, { description: 'Rejects a revision waiting for approval, with feedback for the next one.' })
   rejectProposal(
-    @Ctx() { services, principal }: GraphQLContext,
+    @Ctx() { services, principal, via }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('feedback', () => String, { description: 'What to change, 1 to 5000 characters.' }) feedback: string,
     @Arg('onBehalfOf', () => String, { nullable: true, description: ON_BEHALF_OF }) onBehalfOf?: string | null,
   ) {
-    return services.proposals.reject(id, feedback, { principal: principal!, onBehalfOf });
+    return services.proposals.reject(id, feedback, { principal: principal!, onBehalfOf, via });
   }
 
   @Authorized(Role.INTEGRATION)

@@ -47,6 +47,8 @@ const onBehalfOfSchema = z.string().trim().min(1, 'must not be empty').max(PROPO
 export interface Decider {
   principal: Principal;
   onBehalfOf?: string | null;
+  /** The dashboard made the call (see isDashboardCall): the decision's channel is DASHBOARD. */
+  via?: 'dashboard' | undefined;
 }
 
 /** Hooks run inside the transaction that rejects a proposal (the agents issue enqueues the next revision here). */
@@ -324,9 +326,9 @@ export interface ResolvedDecider {
 }
 
 /** Only a delegate key may speak for someone else; the channel follows from whom it speaks for. */
-export function resolveDecider({ principal, onBehalfOf }: Decider): ResolvedDecider {
+export function resolveDecider({ principal, onBehalfOf, via }: Decider): ResolvedDecider {
   const person = parseArg(onBehalfOfSchema, onBehalfOf, 'onBehalfOf');
-  if (!person) return { actor: actorOf(principal), channel: DecisionChannel.GRAPHQL };
+  if (!person) return { actor: actorOf(principal), channel: via === 'dashboard' ? DecisionChannel.DASHBOARD : DecisionChannel.GRAPHQL };
   if (!principal.delegate) {
     throw new AppError('FORBIDDEN', 'onBehalfOf needs a delegate key (created with --delegate); decide with your own key instead.', { field: 'onBehalfOf' });
   }

@@ -41,6 +41,24 @@ describe(ProposalService.name, () => {
     assert.deepEqual(activities, [{ type: 'proposal.approved', actor: 'api-key:test-approver' }]);
   });
 
+  it('records decisions from the dashboard page with channel DASHBOARD, and only those', async () => {
+    const origin = new URL(server.graphqlUrl).origin;
+    const fromDashboard = await newProposal();
+    const dashboard = await graphql(server.graphqlUrl, APPROVE, { key: server.keys[Role.APPROVER], variables: { id: fromDashboard.id }, headers: { 'x-leadpilot-client': 'dashboard', origin } });
+    assert.deepEqual(dashboard.data!.approveProposal.decisions, [{ decision: 'APPROVED', decidedBy: 'api-key:test-approver', channel: 'DASHBOARD', feedback: null }]);
+    // The claim from a page of another site (its browser sends that site's Origin) is not honoured.
+    const elsewhere = await newProposal();
+    const foreign = await graphql(server.graphqlUrl, APPROVE, {
+      key: server.keys[Role.APPROVER],
+      variables: { id: elsewhere.id },
+      headers: { 'x-leadpilot-client': 'dashboard', origin: 'https://evil.example' },
+    });
+    assert.equal(foreign.data!.approveProposal.decisions[0].channel, 'GRAPHQL');
+    const rejected = await newProposal();
+    await graphql(server.graphqlUrl, REJECT, { key: server.keys[Role.APPROVER], variables: { id: rejected.id, feedback: 'Too long' }, headers: { 'x-leadpilot-client': 'dashboard', origin } });
+    assert.deepEqual(await rows(`SELECT decision, channel FROM approval_decisions WHERE proposal_id = $1`, [rejected.id]), [{ decision: 'rejected', channel: 'dashboard' }]);
+  });
+
   it('lets exactly one of two concurrent approvals win', async () => {
     const proposal = await newProposal();
     const [first, second] = await Promise.all([

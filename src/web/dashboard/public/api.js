@@ -25,7 +25,8 @@ export class GraphQLRequestError extends Error {
 export async function request(query, variables = {}, key = session.key) {
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    // Decisions taken here are recorded with channel DASHBOARD (the API checks the browser's Origin too).
+    headers: { 'content-type': 'application/json', 'x-leadpilot-client': 'dashboard', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
