@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, fromConcurrencyAbort, HTTP_STATUS } from '../errors.js';
@@ -64,23 +64,24 @@ export function toGraphQLError(error: AppError): GraphQLError {
 
 /** Logs masked errors in full and gives every error the request id the client can quote. */
 export const requestIdPlugin: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart() {
-    return {
-      async didEncounterErrors({ errors, contextValue, operationName }) {
-        for (const error of errors) {
-          if (isInternal(error)) {
-            contextValue.logger.error({ err: unwrapResolverError(error), operationName, path: error.path }, 'internal error in a GraphQL operation');
-          }
-        }
-      },
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind === 'single' && response.body.singleResult.errors) {
-          response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
-            ...error,
-            extensions: { ...error.extensions, requestId: contextValue.requestId },
-          }));
-        }
-      },
-    };
+  // One listener object for every request: its hooks take all they need from their arguments.
+  requestDidStart: async () => requestIdListener,
+};
+
+const requestIdListener: GraphQLRequestListener<GraphQLContext> = {
+  async didEncounterErrors({ errors, contextValue, operationName }) {
+    for (const error of errors) {
+      if (isInternal(error)) {
+        contextValue.logger.error({ err: unwrapResolverError(error), operationName, path: error.path }, 'internal error in a GraphQL operation');
+      }
+    }
+  },
+  async willSendResponse({ response, contextValue }) {
+    if (response.body.kind === 'single' && response.body.singleResult.errors) {
+      response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
+        ...error,
+        extensions: { ...error.extensions, requestId: contextValue.requestId },
+      }));
+    }
   },
 };

@@ -23,14 +23,44 @@ export interface Loaders {
  * one event still applies.
  */
 export function createLoaders(services: Services, options: { cache?: boolean } = {}): Loaders {
-  const graph = services.leadGraph;
-  const cache = options.cache ?? true;
-  return {
-    lead: new DataLoader((ids) => graph.leadsByIds(ids), { cache }),
-    activitiesByLead: new DataLoader((ids) => graph.activitiesByLeadIds(ids), { cache }),
-    designsByLead: new DataLoader((ids) => graph.designsByLeadIds(ids), { cache }),
-    proposalsByLead: new DataLoader((ids) => graph.proposalsByLeadIds(ids), { cache }),
-    decisionsByProposal: new DataLoader((ids) => graph.decisionsByProposalIds(ids), { cache }),
-    outboundByLead: new DataLoader((ids) => graph.outboundByLeadIds(ids), { cache }),
-  };
+  return new RequestLoaders(services.leadGraph, options.cache ?? true);
+}
+
+type LeadGraph = Services['leadGraph'];
+
+/**
+ * Each loader is built the first time a resolver asks for it: a request usually needs one or two
+ * of the six, and every request used to allocate all six (with their caches) for the collector.
+ */
+class RequestLoaders implements Loaders {
+  #lead?: Loaders['lead'];
+  #activitiesByLead?: Loaders['activitiesByLead'];
+  #designsByLead?: Loaders['designsByLead'];
+  #proposalsByLead?: Loaders['proposalsByLead'];
+  #decisionsByProposal?: Loaders['decisionsByProposal'];
+  #outboundByLead?: Loaders['outboundByLead'];
+
+  constructor(
+    private readonly graph: LeadGraph,
+    private readonly cache: boolean,
+  ) {}
+
+  get lead() {
+    return (this.#lead ??= new DataLoader((ids) => this.graph.leadsByIds(ids), { cache: this.cache }));
+  }
+  get activitiesByLead() {
+    return (this.#activitiesByLead ??= new DataLoader((ids) => this.graph.activitiesByLeadIds(ids), { cache: this.cache }));
+  }
+  get designsByLead() {
+    return (this.#designsByLead ??= new DataLoader((ids) => this.graph.designsByLeadIds(ids), { cache: this.cache }));
+  }
+  get proposalsByLead() {
+    return (this.#proposalsByLead ??= new DataLoader((ids) => this.graph.proposalsByLeadIds(ids), { cache: this.cache }));
+  }
+  get decisionsByProposal() {
+    return (this.#decisionsByProposal ??= new DataLoader((ids) => this.graph.decisionsByProposalIds(ids), { cache: this.cache }));
+  }
+  get outboundByLead() {
+    return (this.#outboundByLead ??= new DataLoader((ids) => this.graph.outboundByLeadIds(ids), { cache: this.cache }));
+  }
 }

@@ -1,6 +1,7 @@
 import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType()
+// Plain data with no field rules: graphql-js's own property read, no type-graphql wrapper per field.
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -11,7 +12,7 @@ export class PageInfo {
 
 /** Relay-style connection types, one pair per node type. */
 export function makeConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String)
     cursor!: string;
@@ -20,7 +21,7 @@ export function makeConnectionType<T extends object>(nodeType: ClassType<T>, nam
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class Connection {
     @Field(() => [Edge])
     edges!: Edge[];

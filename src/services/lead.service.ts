@@ -7,6 +7,7 @@ import { Language, LeadSource, LeadStatus, Priority, enumValues } from '../entit
 import { AppError, badUserInput } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { detectLanguage } from '../lib/detect-language.js';
+import { entityRows, selectRows } from '../database/entity-rows.js';
 import { decodeCursor, encodeCursor, type Connection, pageSize } from './pagination.js';
 import { noDomainEvents, type DomainEvents } from './domain-events.js';
 
@@ -110,7 +111,11 @@ export class LeadService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly events: DomainEvents = noDomainEvents,
-  ) {}
+  ) {
+    this.leadRows = entityRows(dataSource, Lead);
+  }
+
+  private readonly leadRows: (rows: readonly Record<string, unknown>[]) => Lead[];
 
   onLeadCreated(hook: LeadCreatedHook): void {
     this.createdHooks.push(hook);
@@ -196,39 +201,45 @@ export class LeadService {
     return this.dataSource.getRepository(Lead).findOneBy({ id });
   }
 
-  /** Newest first, ties broken by id; the cursor names the last row seen, so inserts never shift a page. */
+  /**
+   * Newest first, ties broken by id; the cursor names the last row seen, so inserts never shift a
+   * page. Plain SQL (one of the busiest reads): the count and the page go out together, and the
+   * rows become entities without the query builder (entityRows).
+   */
   async list(args: { first?: number | null; after?: string | null; filter?: LeadFilter | null }): Promise<Connection<Lead>> {
     const limit = pageSize(args.first);
-    const query = this.dataSource.getRepository(Lead).createQueryBuilder('lead');
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const where = (condition: (placeholder: string) => string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(condition(`$${parameters.length}`));
+    };
     if (args.filter) {
       const parsed = leadFilterSchema.safeParse(args.filter);
       if (!parsed.success) throw badUserInput(parsed.error, ['filter']);
       const filter = parsed.data;
-      if (filter.status) query.andWhere('lead.status = :status', { status: filter.status });
-      if (filter.priority) query.andWhere('lead.priority = :priority', { priority: filter.priority });
-      if (filter.source) query.andWhere('lead.source = :source', { source: filter.source });
-      if (filter.createdFrom) query.andWhere('lead.created_at >= :createdFrom', { createdFrom: filter.createdFrom });
-      if (filter.createdTo) query.andWhere('lead.created_at < :createdTo', { createdTo: filter.createdTo });
-      if (filter.search) {
-        query.andWhere("(lead.name ILIKE :search ESCAPE '\\' OR lead.company ILIKE :search ESCAPE '\\' OR lead.email ILIKE :search ESCAPE '\\')", {
-          search: `%${escapeLike(filter.search)}%`,
-        });
-      }
+      if (filter.status) where((p) => `status = ${p}`, filter.status);
+      if (filter.priority) where((p) => `priority = ${p}`, filter.priority);
+      if (filter.source) where((p) => `source = ${p}`, filter.source);
+      if (filter.createdFrom) where((p) => `created_at >= ${p}`, filter.createdFrom);
+      if (filter.createdTo) where((p) => `created_at < ${p}`, filter.createdTo);
+      if (filter.search) where((p) => `(name ILIKE ${p} ESCAPE '\\' OR company ILIKE ${p} ESCAPE '\\' OR email ILIKE ${p} ESCAPE '\\')`, `%${escapeLike(filter.search)}%`);
     }
-    const totalCount = await query.clone().getCount();
-    if (args.after) {
-      const afterId = decodeCursor(args.after);
-      query.andWhere(
-        '(lead.created_at, lead.id) < (SELECT created_at, id FROM leads WHERE id = :afterId)',
-        { afterId },
-      );
-    }
-    const rows = await query.orderBy('lead.created_at', 'DESC').addOrderBy('lead.id', 'DESC').take(limit + 1).getMany();
+    const countSql = `SELECT count(*)::int AS count FROM leads${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+    const countParameters = [...parameters];
+    if (args.after) where((p) => `(created_at, id) < (SELECT created_at, id FROM leads WHERE id = ${p})`, decodeCursor(args.after));
+    parameters.push(limit + 1);
+    const pageSql = `SELECT * FROM leads${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`;
+    const [counted, page] = await Promise.all([
+      selectRows(this.dataSource, countSql, countParameters),
+      selectRows(this.dataSource, pageSql, parameters),
+    ]);
+    const rows = this.leadRows(page);
     const nodes = rows.slice(0, limit);
     return {
       edges: nodes.map((node) => ({ cursor: encodeCursor(node.id), node })),
       pageInfo: { hasNextPage: rows.length > limit, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.id) : null },
-      totalCount,
+      totalCount: counted[0]!['count'] as number,
     };
   }
 

@@ -1,0 +1,49 @@
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * Entities from the rows of a raw `SELECT *`, for the hot read paths: the same values TypeORM's
+ * query builder would give (its driver's hydration and the columns' transformers), without the
+ * query builder's SQL generation, aliasing and relation bookkeeping on every request. Columns the
+ * entity does not map are ignored.
+ */
+export function entityRows<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): (rows: readonly Record<string, unknown>[]) => T[] {
+  let mappers = MAPPERS.get(dataSource);
+  if (!mappers) MAPPERS.set(dataSource, (mappers = new Map()));
+  let mapper = mappers.get(target);
+  if (!mapper) mappers.set(target, (mapper = rowMapper(dataSource, target)));
+  return mapper as (rows: readonly Record<string, unknown>[]) => T[];
+}
+
+const MAPPERS = new WeakMap<DataSource, Map<unknown, (rows: readonly Record<string, unknown>[]) => ObjectLiteral[]>>();
+
+function rowMapper<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>): (rows: readonly Record<string, unknown>[]) => T[] {
+  const metadata = dataSource.getMetadata(target);
+  const driver = dataSource.driver;
+  const columns = metadata.columns;
+  return (rows) =>
+    rows.map((row) => {
+      const entity = metadata.create() as T;
+      for (const column of columns) {
+        if (!(column.databaseName in row)) continue;
+        (entity as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+      }
+      return entity;
+    });
+}
+
+/**
+ * A read-only statement straight on the driver's connection pool: `dataSource.query` would take
+ * a query runner (a pool checkout of its own, TypeORM's logging and bookkeeping) for each one.
+ * Not for writes or anything that must share a transaction.
+ */
+export async function selectRows(dataSource: DataSource, sql: string, parameters: readonly unknown[]): Promise<Record<string, unknown>[]> {
+  const pool = (dataSource.driver as unknown as { master?: PoolLike }).master;
+  if (!pool) return (await dataSource.query(sql, [...parameters])) as Record<string, unknown>[];
+  // Still through TypeORM's logger, as every other statement is (it does nothing unless logging is on).
+  dataSource.logger.logQuery(sql, [...parameters]);
+  return (await pool.query(sql, parameters)).rows;
+}
+
+interface PoolLike {
+  query(sql: string, parameters: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
