@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger.js';
@@ -23,7 +24,10 @@ export interface LivePubSub extends DomainEvents {
 export async function createLivePubSub(options: { dataSource: DataSource; logger: Logger; connectionString?: string }): Promise<LivePubSub> {
   const { dataSource } = options;
   const logger = options.logger.child({ component: 'live-events' });
-  const local: PubSub<LocalArgs> = createPubSub<LocalArgs>();
+  // Every subscription adds a listener; hundreds are normal, not the leak Node warns about past 10.
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  const local: PubSub<LocalArgs> = createPubSub<LocalArgs>({ eventTarget: target as never });
   const connectionString = options.connectionString ?? (dataSource.options as { url?: string }).url;
   if (!connectionString) throw new Error('Live events need the database URL to open their listening connection.');
 

@@ -2,11 +2,14 @@
 export enum LiveTopic {
   LEAD_CHANGED = 'lead.changed',
   PROPOSAL_CHANGED = 'proposal.changed',
+  /** Sent by a database trigger (migration 1765065600000): drop any cached copy of this key. */
+  API_KEY_CHANGED = 'api_key.changed',
 }
 
 export interface LivePayloads {
   [LiveTopic.LEAD_CHANGED]: { id: string };
   [LiveTopic.PROPOSAL_CHANGED]: { id: string; status: string };
+  [LiveTopic.API_KEY_CHANGED]: { id: string };
 }
 
 /** The one NOTIFY channel every Leadpilot process listens on. */
