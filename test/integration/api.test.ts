@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Role } from '../../src/entities/enums.js';
 import { errorCodes, graphql } from '../helpers/graphql.js';
+import { runCli } from '../helpers/process.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const SUBMIT = `mutation ($input: SubmitLeadInput!) { submitLead(input: $input) { id name language status source } }`;
@@ -88,10 +89,25 @@ describe('GraphQL API: authentication and roles', () => {
     assert.match(refused.errors![0]!.message, /revoked/);
   });
 
+  it('refuses a key revoked by another process (leadpilot api-key revoke) once the change is announced', async () => {
+    const { key, apiKey } = await server.services.apiKeys.create({ name: 'revoked-elsewhere', role: Role.VIEWER });
+    assert.equal((await graphql(server.graphqlUrl, '{ leads { totalCount } }', { key })).errors, undefined);
+    const heard = server.services.apiKeys.changeHeard(apiKey.id);
+    const revoked = await runCli(['api-key', 'revoke', apiKey.id], { DATABASE_URL: server.config.databaseUrl! });
+    assert.equal(revoked.code, 0, revoked.stderr);
+    await heard;
+    const refused = await graphql(server.graphqlUrl, '{ leads { totalCount } }', { key });
+    assert.equal(refused.status, 401);
+    assert.match(refused.errors![0]!.message, /revoked/);
+  });
+
   it('refuses an expired key', async () => {
     const { key, apiKey } = await server.services.apiKeys.create({ name: 'short-lived', role: Role.VIEWER, expiresAt: new Date(Date.now() + 60_000) });
     assert.equal((await graphql(server.graphqlUrl, '{ leads { totalCount } }', { key })).errors, undefined);
+    // Changed behind the service's back: the trigger announces it to every process's key cache.
+    const heard = server.services.apiKeys.changeHeard(apiKey.id);
     await server.dataSource.query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1`, [apiKey.id]);
+    await heard;
     const refused = await graphql(server.graphqlUrl, '{ leads { totalCount } }', { key });
     assert.deepEqual(errorCodes(refused), ['UNAUTHENTICATED']);
     assert.match(refused.errors![0]!.message, /expired/);
