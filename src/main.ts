@@ -11,11 +11,15 @@ import { mailSettings } from './delivery/outbox.js';
 import { makeServices } from './services/index.js';
 import { startPipelineQueue, startWorkerRole } from './pipeline/start-pipeline.js';
 import { listenBotServer } from './bot/bot-server.js';
+import { listenMetricsServer } from './metrics/metrics-server.js';
+import { shutdownBudget } from './lib/shutdown-budget.js';
 import { startBotRole, type BotRole } from './bot/start-bot-role.js';
 
 export interface RunningLeadpilot {
   /** Where GraphQL is served, when the api role runs. */
   readonly graphqlUrl: string | undefined;
+  /** Where a process without the api role serves /metrics (METRICS_PORT set). */
+  readonly metricsUrl?: string | undefined;
   /** An admin key generated on this, the very first, start; shown once. */
   readonly generatedAdminKey: string | undefined;
   stop(): Promise<void>;
@@ -52,7 +56,7 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     const agency = loadAgencyConfig(config.agencyConfigPath);
     logger.info({ agency: agency.name, file: config.agencyConfigPath ?? 'the shipped default' }, 'agency configuration loaded');
 
-    const database: OpenDatabase = await openDatabase(config, logger, { mode: 'serve', applicationName: `leadpilot:${roles.join('+')}` });
+    const database: OpenDatabase = await openDatabase(config, logger, { mode: 'serve', poolSize: config.databasePoolSize, applicationName: `leadpilot:${roles.join('+')}` });
     cleanups.push(() => database.close());
     logger.info({ database: database.description }, 'database connected');
 
@@ -64,7 +68,7 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
     cleanups.push(() => live.close());
     const queue = await startPipelineQueue(database.connectionString, config, logger.child({ component: 'jobs' }));
     // Stopped before the database closes: running steps finish (or are released) first.
-    cleanups.push(() => queue.stop());
+    cleanups.push(() => queue.stop(shutdownBudget(config.shutdownGraceMs).jobDrainMs));
     const services = makeServices(database.dataSource, clock, live, queue, { settings: mailSettings(config), agency });
     const generatedAdminKey = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
 
@@ -106,12 +110,23 @@ export async function startLeadpilot(config: Config, options: StartOptions): Pro
       logger.info({ url: graphqlUrl }, 'GraphQL API listening');
       if (slackBot) logger.info({ url: `http://${reachableHost(config.http.host)}:${port}/slack/events` }, 'Slack events served');
     } else if (slackBot) {
-      const botServer = await listenBotServer(slackBot.bot.router, config.http.port, config.http.host);
+      const botServer = await listenBotServer(slackBot.bot.router, config.http.port, config.http.host, shutdownBudget(config.shutdownGraceMs).httpDrainMs);
       cleanups.push(() => botServer.close());
       cleanups.push(() => slackBot!.bot.drain());
       logger.info({ url: `http://${reachableHost(config.http.host)}:${botServer.port}/slack/events` }, 'Slack events served');
     }
-    return { graphqlUrl, generatedAdminKey, stop };
+    let metricsUrl: string | undefined;
+    if (config.http.metricsPort !== undefined) {
+      if (roles.includes('api')) {
+        logger.warn({ port: config.http.metricsPort }, 'METRICS_PORT is ignored: the api role serves /metrics on PORT');
+      } else {
+        const metricsServer = await listenMetricsServer({ dataSource: database.dataSource, port: config.http.metricsPort, host: config.http.host });
+        cleanups.push(() => metricsServer.close());
+        metricsUrl = `http://${reachableHost(config.http.host)}:${metricsServer.port}/metrics`;
+        logger.info({ url: metricsUrl }, 'metrics served');
+      }
+    }
+    return { graphqlUrl, metricsUrl, generatedAdminKey, stop };
   } catch (error) {
     await stop();
     throw error;

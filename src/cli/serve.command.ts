@@ -4,9 +4,6 @@ import type { Logger } from '../logger.js';
 import { startLeadpilot } from '../main.js';
 import { EXIT } from './usage.js';
 
-/** How long in-flight work may take to finish after SIGTERM before the process gives up on it. */
-const SHUTDOWN_GRACE_MS = 20_000;
-
 export async function runServeCommand(config: Config, logger: Logger, roles: ServerRoleName[]): Promise<number> {
   // What the roles need from the configuration is checked before anything starts.
   const problems = botRoleProblems(config, roles);
@@ -38,16 +35,19 @@ export async function runServeCommand(config: Config, logger: Logger, roles: Ser
   }
   if (running.graphqlUrl) process.stdout.write(`Leadpilot is serving GraphQL at ${running.graphqlUrl} (roles: ${roles.join(', ')})\n`);
   else process.stdout.write(`Leadpilot is running (roles: ${roles.join(', ')})\n`);
+  if (running.metricsUrl) process.stdout.write(`Metrics at ${running.metricsUrl}\n`);
 
   const signal = await stopSignal;
-  logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing in-flight requests and jobs');
+  // The parts bound their own waits within the grace (lib/shutdown-budget.ts); this is the backstop.
   const forced = setTimeout(() => {
-    logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown took too long; exiting anyway');
+    logger.error({ graceMs: config.shutdownGraceMs }, 'shutdown took too long; exiting anyway');
     process.exit(EXIT.FAILURE);
-  }, SHUTDOWN_GRACE_MS);
+  }, config.shutdownGraceMs);
+  // Unref'd and left armed after the stop: the process exits as soon as nothing holds it, and
+  // something still holding it past the grace (a socket a library forgot) cannot keep it alive.
   forced.unref();
   await running.stop();
-  clearTimeout(forced);
   logger.info('stopped');
   return EXIT.OK;
 }

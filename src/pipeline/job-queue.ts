@@ -54,6 +54,13 @@ export interface JobQueueOptions<Payloads extends Record<string, object>> {
   queues: { readonly [Name in keyof Payloads]: Partial<QueuePolicy> };
   /** Connections pg-boss may hold. */
   poolSize?: number;
+  /**
+   * Every queue's heartbeat: a worker refreshes its running jobs at half this interval, and a job
+   * not refreshed for this long (its process was killed or lost) is failed and retried elsewhere,
+   * without waiting for its expiry. Whole seconds, at least 10 (pg-boss's minimum). Unset: only the
+   * expiry releases a dead worker's jobs.
+   */
+  heartbeatMs?: number;
   /** How often expired jobs are released and queues monitored (pg-boss's default: 60 s). */
   superviseIntervalSeconds?: number;
 }
@@ -72,7 +79,7 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
   boss.on('error', (error: unknown) => logger.error({ err: error, component: 'job-queue' }, 'job queue error'));
   await boss.start();
   for (const [name, policy] of Object.entries(options.queues) as [string, Partial<QueuePolicy>][]) {
-    const settings = bossQueueOptions({ ...DEFAULT_QUEUE_POLICY, ...policy });
+    const settings = { ...bossQueueOptions({ ...DEFAULT_QUEUE_POLICY, ...policy }), ...(options.heartbeatMs ? { heartbeatSeconds: Math.max(10, Math.ceil(options.heartbeatMs / 1000)) } : {}) };
     await boss.createQueue(name, { ...settings, notify: true, ...(policy.policy ? { policy: policy.policy } : {}) });
     // createQueue leaves an existing queue as it was: without this, a changed setting (retries,
     // delay, step timeout) would never reach a database that has run before.

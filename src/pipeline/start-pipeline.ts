@@ -32,10 +32,18 @@ export function startPipelineQueue(connectionString: string, config: Config, log
     queues: { ...pipelineQueuePolicies(config.pipeline), [DELIVERY_QUEUE]: DELIVERY_QUEUE_POLICY, [FOLLOW_UP_QUEUE]: FOLLOW_UP_QUEUE_POLICY, [WEBHOOK_QUEUE]: WEBHOOK_QUEUE_POLICY, [HUBSPOT_QUEUE]: HUBSPOT_QUEUE_POLICY },
     // Each step's local concurrency draws on this pool.
     poolSize: Math.min(20, Math.max(4, Math.ceil(config.workerConcurrency / 2) + 2)),
-    // Expired jobs (a killed worker's) are released when the queue is next supervised: at least
-    // twice per step timeout, at most every minute.
-    superviseIntervalSeconds: Math.min(60, Math.max(1, Math.floor(config.pipeline.stepTimeoutMs / 2000))),
+    heartbeatMs: config.jobs.heartbeatMs,
+    superviseIntervalSeconds: superviseIntervalSeconds(config),
   });
+}
+
+/**
+ * Silent and expired jobs (a killed worker's) are released when the queue is next supervised: at
+ * least twice per heartbeat and per step timeout, at most every minute. Any process on the
+ * database may do it, so a dead worker's jobs come back within about 1.5 heartbeats.
+ */
+export function superviseIntervalSeconds(config: Pick<Config, 'jobs' | 'pipeline'>): number {
+  return Math.min(60, Math.max(1, Math.floor(Math.min(config.pipeline.stepTimeoutMs, config.jobs.heartbeatMs) / 2000)));
 }
 
 export interface WorkerDependencies {

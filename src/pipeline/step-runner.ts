@@ -26,22 +26,37 @@ export class StaleStepError extends Error {
 /** The lead, if this job is still its business: same generation, not erased, in one of `statuses`. */
 export async function currentLead(context: PipelineContext, payload: LeadStep, statuses: readonly LeadStatus[], key: string): Promise<Lead | null> {
   const lead = await context.dataSource.getRepository(Lead).findOneBy({ id: payload.leadId });
+  const ours = lead && !lead.erasedAt && lead.pipelineGeneration === payload.generation;
+  const done = ours ? await hasStep(context.dataSource.manager, payload.leadId, key) : false;
   const reason = !lead
     ? 'lead not found'
     : lead.erasedAt
       ? 'lead erased'
       : lead.pipelineGeneration !== payload.generation
         ? `stale generation ${payload.generation} (now ${lead.pipelineGeneration})`
-        : !statuses.includes(lead.status)
-          ? `lead is ${lead.status}`
-          : (await hasStep(context.dataSource.manager, payload.leadId, key))
-            ? 'already done'
+        : done
+          ? 'already done'
+          : !statuses.includes(lead.status)
+            ? `lead is ${lead.status}`
             : null;
+  if (done) await announceAgain(context, payload.leadId);
   if (reason) {
     context.logger.debug({ leadId: payload.leadId, key, reason }, 'pipeline step skipped');
     return null;
   }
   return lead;
+}
+
+/**
+ * A job redelivered after its work committed: the worker that did it was killed (or lost its
+ * connection) before it finished the job, and events go out after the commit, so it may also have
+ * died before announcing the change. Announced again, as the rows are now: subscribers reload the
+ * row for every event, so a repeat is harmless where a lost one would leave a dashboard behind.
+ */
+async function announceAgain(context: PipelineContext, leadId: string): Promise<void> {
+  const proposals = (await context.dataSource.query(`SELECT id, status FROM proposals WHERE lead_id = $1 ORDER BY revision`, [leadId])) as { id: string; status: string }[];
+  for (const proposal of proposals) await context.events.proposalChanged(proposal.id, proposal.status);
+  await context.events.leadChanged(leadId);
 }
 
 /**

@@ -82,6 +82,8 @@ export abstract class FakeProviderServer {
   private readonly sockets = new Set<Socket>();
   private readonly waiters: (() => void)[] = [];
   protected port = 0;
+  /** Requests scripted to hang, until `releaseHanging()`. */
+  private readonly hanging: { response: http.ServerResponse; recorded: RecordedRequest; body: unknown }[] = [];
   /** How long the fake "thinks" before each answer to a valid request (see `delay`). */
   private answerDelayMs = 0;
 
@@ -181,18 +183,10 @@ export abstract class FakeProviderServer {
     const refusal = this.validate(recorded.path, request.headers, body, rawBody);
     if (refusal) return this.send(response, recorded, refusal);
 
-    let behaviour = this.script.shift() ?? this.fallbackBehaviour;
-    if (behaviour.kind === 'answer' && behaviour.object === undefined && this.answerer) {
-      try {
-        const answered = this.answerer(this.agentRequestOf(body));
-        behaviour = isRecord(answered) && BEHAVIOUR in answered ? (answered as BehaviourOverride)[BEHAVIOUR] : { kind: 'answer', object: answered };
-      } catch (error) {
-        this.answererErrors.push(error instanceof Error ? error : new Error(String(error)));
-        behaviour = { kind: 'server_error' };
-      }
-    }
+    const behaviour = this.answered(this.script.shift() ?? this.fallbackBehaviour, body);
     if (behaviour.kind === 'hang') {
       recorded.status = 'hang';
+      this.hanging.push({ response, recorded, body });
       response.on('close', () => {
         if (response.writableEnded) return;
         this.abandoned += 1;
@@ -208,6 +202,34 @@ export abstract class FakeProviderServer {
       return;
     }
     this.send(response, recorded, answer);
+  }
+
+  /** The behaviour for a request: a scripted one, or what the answerer says. */
+  private answered(scripted: FakeBehaviour, body: unknown): FakeBehaviour {
+    if (scripted.kind !== 'answer' || scripted.object !== undefined || !this.answerer) return scripted;
+    try {
+      const answered = this.answerer(this.agentRequestOf(body));
+      return isRecord(answered) && BEHAVIOUR in answered ? (answered as BehaviourOverride)[BEHAVIOUR] : { kind: 'answer', object: answered };
+    } catch (error) {
+      this.answererErrors.push(error instanceof Error ? error : new Error(String(error)));
+      return { kind: 'server_error' };
+    }
+  }
+
+  /**
+   * Answers the requests still hanging as the answerer now would: a model that was slow, not
+   * dead. Returns how many were answered (the client may have given up on the others).
+   */
+  releaseHanging(): number {
+    let released = 0;
+    for (const { response, recorded, body } of this.hanging.splice(0)) {
+      if (response.destroyed || response.writableEnded) continue;
+      const behaviour = this.answered(this.fallbackBehaviour, body);
+      if (behaviour.kind === 'hang') continue;
+      this.send(response, recorded, this.respond(behaviour, body, recorded.path));
+      released += 1;
+    }
+    return released;
   }
 
   private send(response: http.ServerResponse, recorded: RecordedRequest, answer: FakeResponse): void {

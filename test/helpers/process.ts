@@ -38,8 +38,18 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
-export function startServe(args: string[], env: Record<string, string>): ServeProcess {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { env: childEnvironment(env) });
+/** Stops each process that still runs with `signal` and waits for it to exit: an `after()` hook's clean-up. */
+export async function stopProcesses(processes: readonly (ServeProcess | undefined)[], signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  for (const serve of processes) {
+    if (!serve || serve.child.exitCode !== null || serve.child.signalCode !== null) continue;
+    serve.child.kill(signal);
+    await serve.exited;
+  }
+}
+
+/** `nodeArgs` go to node itself (the benchmark's `--cpu-prof`, which NODE_OPTIONS refuses). */
+export function startServe(args: string[], env: Record<string, string>, nodeArgs: readonly string[] = []): ServeProcess {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', ...args], { env: childEnvironment(env) });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DELIVERY_POLICY } from '../../../src/delivery/outbox-delivery.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { graphql } from '../../helpers/graphql.js';
-import { startServe, type ServeProcess } from '../../helpers/process.js';
+import { startServe, stopProcesses, type ServeProcess } from '../../helpers/process.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { startSmtpServer, TestClock, type TestSmtpServer } from '../../helpers/smtp.js';
 import { assertResentWithOneMessageId, deliveryFor, outboxRows, pendingProposal } from './fixtures.js';
@@ -32,10 +32,7 @@ describe('the delivery worker killed between sending and recording', () => {
     server = await startTestServer({ database, clock, env: mailEnv() });
   });
   after(async () => {
-    if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
-      worker.child.kill('SIGTERM');
-      await worker.exited;
-    }
+    await stopProcesses([worker]);
     await server?.stop();
     await database?.drop();
     await smtp?.stop();

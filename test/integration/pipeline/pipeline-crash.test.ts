@@ -6,7 +6,7 @@ import { behave } from '../../fakes/fake-provider.server.js';
 import { FakeOpenAIServer } from '../../fakes/fake-openai.server.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { latestProposal, readLead, settled, submitLead, waitForLead } from '../../helpers/pipeline.js';
-import { startServe, type ServeProcess } from '../../helpers/process.js';
+import { startServe, stopProcesses, type ServeProcess } from '../../helpers/process.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 const LEADS = [
@@ -75,12 +75,7 @@ describe('the pipeline when its worker is killed mid-way', () => {
     server = await startTestServer({ database, env: pipelineEnv });
   });
   after(async () => {
-    for (const worker of workers) {
-      if (worker.child.exitCode === null && worker.child.signalCode === null) {
-        worker.child.kill('SIGTERM');
-        await worker.exited;
-      }
-    }
+    await stopProcesses(workers);
     await server.stop();
     await database.drop();
     await openai.close();
