@@ -32,13 +32,18 @@ const optionalUrl = (protocols: readonly string[], example: string) =>
       .optional(),
   );
 
-const duration = (fallback: string) =>
+/** `minimum`: the shortest duration allowed, with how to say it ("10s"). */
+const duration = (fallback: string, minimum?: { ms: number; text: string }) =>
   z.preprocess(
     (value) => blankToUndefined(value) ?? fallback,
     z.string().transform((text, context) => {
       const ms = parseDuration(text);
       if (ms === undefined || ms <= 0) {
         context.addIssue({ code: 'custom', message: `expected a duration such as 30m, 4h or 3d, got "${text}"` });
+        return z.NEVER;
+      }
+      if (minimum && ms < minimum.ms) {
+        context.addIssue({ code: 'custom', message: `expected at least ${minimum.text}, got "${text}"` });
         return z.NEVER;
       }
       return ms;
@@ -84,6 +89,41 @@ const integer = (fallback: number, min: number, max: number) =>
       .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`)),
   );
 
+/** `count/duration` (5/10m), or, where `allowOff`, `off` for no limit (undefined). */
+function rateLimit(fallback: string, example: string, allowOff: boolean) {
+  return z.preprocess(
+    (value) => blankToUndefined(value) ?? fallback,
+    z.string().transform((text, context) => {
+      if (allowOff && text.trim().toLowerCase() === 'off') return undefined;
+      const match = /^\s*(\d{1,9})\s*\/\s*(\S+)\s*$/.exec(text);
+      const windowMs = match ? parseDuration(match[2]!) : undefined;
+      if (!match || Number(match[1]) < 1 || windowMs === undefined || windowMs <= 0) {
+        context.addIssue({ code: 'custom', message: `expected ${example}, got "${text}"` });
+        return z.NEVER;
+      }
+      return { max: Number(match[1]), windowMs };
+    }),
+  );
+}
+
+const BYTE_UNITS = { b: 1, kb: 1024, mb: 1024 ** 2 } as const;
+
+/** A size such as 512kb or 1mb, in bytes. */
+function byteSize(fallback: string) {
+  return z.preprocess(
+    (value) => blankToUndefined(value) ?? fallback,
+    z.string().transform((text, context) => {
+      const match = /^\s*(\d{1,9})\s*(b|kb|mb)\s*$/i.exec(text);
+      const bytes = match ? Number(match[1]) * BYTE_UNITS[match[2]!.toLowerCase() as keyof typeof BYTE_UNITS] : 0;
+      if (!match || bytes < 1024 || bytes > 64 * 1024 ** 2) {
+        context.addIssue({ code: 'custom', message: `expected a size from 1kb to 64mb such as 512kb or 1mb, got "${text}"` });
+        return z.NEVER;
+      }
+      return bytes;
+    }),
+  );
+}
+
 const environmentSchema = z.object({
   NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')),
   LOG_LEVEL: z.preprocess(
@@ -91,10 +131,13 @@ const environmentSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   PORT: integer(4000, 0, 65535),
+  // Blank: no metrics server of its own (the api role serves /metrics on PORT).
+  METRICS_PORT: z.preprocess(blankToUndefined, z.string().regex(/^\d+$/, 'expected a whole number from 0 to 65535').transform(Number).pipe(z.number().max(65535)).optional()),
   HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   PUBLIC_URL: optionalUrl(['http', 'https'], 'https://leads.example.com'),
   TRUST_PROXY: integer(0, 0, 10),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql'], 'postgres://user:password@127.0.0.1:5432/leadpilot'),
+  DATABASE_POOL_SIZE: integer(10, 2, 200),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
   TEST_DATABASE_URL: optionalUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/test'),
   AGENCY_CONFIG: optionalText,
@@ -133,6 +176,9 @@ const environmentSchema = z.object({
   PIPELINE_STEP_RETRIES: integer(4, 0, 20),
   PIPELINE_RETRY_DELAY: duration('5s'),
   PIPELINE_STEP_TIMEOUT: duration('15m'),
+  // pg-boss refuses heartbeats under 10 s; its workers beat at half the interval.
+  JOB_HEARTBEAT: duration('30s', { ms: 10_000, text: '10s' }),
+  SHUTDOWN_GRACE: duration('30s', { ms: 3_000, text: '3s' }),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APPROVAL_CHANNEL: optionalText,
@@ -155,18 +201,16 @@ const environmentSchema = z.object({
   HUBSPOT_BASE_URL: optionalUrl(['http', 'https'], 'https://api.hubapi.com'),
   HUBSPOT_CLIENT_SECRET: optionalText,
   LEAD_WEBHOOK_SECRET: optionalText,
-  FORM_RATE_LIMIT: z.preprocess(
-    (value) => blankToUndefined(value) ?? '5/10m',
-    z.string().transform((text, context) => {
-      const match = /^\s*(\d{1,6})\s*\/\s*(\S+)\s*$/.exec(text);
-      const windowMs = match ? parseDuration(match[2]!) : undefined;
-      if (!match || Number(match[1]) < 1 || windowMs === undefined || windowMs <= 0) {
-        context.addIssue({ code: 'custom', message: `expected submissions per window such as 5/10m, got "${text}"` });
-        return z.NEVER;
-      }
-      return { max: Number(match[1]), windowMs };
-    }),
-  ),
+  FORM_RATE_LIMIT: rateLimit('5/10m', 'submissions per window such as 5/10m', false),
+  RATE_LIMIT_ANONYMOUS: rateLimit('600/1m', 'requests per window such as 600/1m, or off', true),
+  RATE_LIMIT_VIEWER: rateLimit('1200/1m', 'requests per window such as 1200/1m, or off', true),
+  RATE_LIMIT_INTEGRATION: rateLimit('1200/1m', 'requests per window such as 1200/1m, or off', true),
+  RATE_LIMIT_APPROVER: rateLimit('1200/1m', 'requests per window such as 1200/1m, or off', true),
+  RATE_LIMIT_ADMIN: rateLimit('2400/1m', 'requests per window such as 2400/1m, or off', true),
+  RATE_LIMIT_SYNC_INTERVAL: duration('100ms'),
+  GRAPHQL_BODY_LIMIT: byteSize('1mb'),
+  // Room for Slack's largest interaction payloads and the longest valid lead, every character \u-escaped.
+  WEBHOOK_BODY_LIMIT: byteSize('1mb'),
   ADMIN_API_KEY: z.preprocess(
     blankToUndefined,
     z.string().min(24, 'expected at least 24 characters: an admin key must be hard to guess').optional(),
@@ -178,10 +222,12 @@ type Environment = z.infer<typeof environmentSchema>;
 export interface Config {
   readonly env: Environment['NODE_ENV'];
   readonly logLevel: Environment['LOG_LEVEL'];
-  /** `publicUrlSet`: PUBLIC_URL was given, so links to it (the dashboard in Slack) reach people. `trustedProxies`: reverse proxies in front whose X-Forwarded-For is believed (the client IP the form's rate limit counts). */
-  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string; readonly publicUrlSet: boolean; readonly trustedProxies: number };
+  /** `publicUrlSet`: PUBLIC_URL was given, so links to it (the dashboard in Slack) reach people. `trustedProxies`: reverse proxies in front whose X-Forwarded-For is believed (the client IP the form's rate limit counts). `metricsPort`: METRICS_PORT, where a process without the api role serves /metrics. */
+  readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string; readonly publicUrlSet: boolean; readonly trustedProxies: number; readonly metricsPort: number | undefined };
   /** Unset: an embedded PostgreSQL server in `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** Connections the application's pool of a `serve` process may hold (the job queue has its own). */
+  readonly databasePoolSize: number;
   readonly dataDir: string;
   readonly testDatabaseUrl: string | undefined;
   readonly agencyConfigPath: string | undefined;
@@ -200,6 +246,13 @@ export interface Config {
   /** A pipeline step that fails is tried this many more times (exponential backoff from retryDelayMs) before the lead is FAILED. */
   /** `stepTimeoutMs`: a step still running then is failed and tried again (how a killed worker's jobs come back). */
   readonly pipeline: { readonly stepRetries: number; readonly retryDelayMs: number; readonly stepTimeoutMs: number };
+  /**
+   * `heartbeatMs`: a running job not heard from for this long belongs to a dead process (SIGKILL,
+   * a lost machine) and is released to another worker, however long its step may legitimately run.
+   */
+  readonly jobs: { readonly heartbeatMs: number };
+  /** After SIGTERM or SIGINT: the time in-flight requests and jobs get to finish before the process exits anyway. */
+  readonly shutdownGraceMs: number;
   readonly slack: {
     readonly botToken?: string;
     readonly signingSecret?: string;
@@ -215,8 +268,24 @@ export interface Config {
   readonly hubspot: { readonly token?: string; readonly baseUrl?: string; readonly clientSecret?: string };
   readonly leadWebhookSecret?: string;
   /** Lead form submissions per client IP and window (POST /, counted in PostgreSQL). */
-  readonly form: { readonly rateLimit: { readonly max: number; readonly windowMs: number } };
+  readonly form: { readonly rateLimit: RateLimitSetting };
+  /**
+   * Requests per API key by its role, and per client IP without a (valid) key, on every endpoint;
+   * undefined: no limit. `syncIntervalMs`: how often an instance writes its counts to PostgreSQL.
+   */
+  readonly rateLimits: {
+    readonly anonymous: RateLimitSetting | undefined;
+    readonly byRole: Readonly<Record<'viewer' | 'integration' | 'approver' | 'admin', RateLimitSetting | undefined>>;
+    readonly syncIntervalMs: number;
+  };
+  /** Largest accepted body in bytes: a /graphql request or WebSocket message; a webhook delivery or Slack request. */
+  readonly bodyLimits: { readonly graphql: number; readonly webhook: number };
   readonly adminApiKey?: string;
+}
+
+export interface RateLimitSetting {
+  readonly max: number;
+  readonly windowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -270,8 +339,10 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
       trustedProxies: env.TRUST_PROXY,
       publicUrlSet: env.PUBLIC_URL !== undefined,
+      metricsPort: env.METRICS_PORT,
     },
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     dataDir: env.DATA_DIR,
     testDatabaseUrl: env.TEST_DATABASE_URL,
     agencyConfigPath: env.AGENCY_CONFIG,
@@ -285,6 +356,8 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
     },
     workerConcurrency: env.WORKER_CONCURRENCY,
     pipeline: { stepRetries: env.PIPELINE_STEP_RETRIES, retryDelayMs: env.PIPELINE_RETRY_DELAY, stepTimeoutMs: env.PIPELINE_STEP_TIMEOUT },
+    jobs: { heartbeatMs: env.JOB_HEARTBEAT },
+    shutdownGraceMs: env.SHUTDOWN_GRACE,
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,
@@ -299,7 +372,13 @@ export function loadConfig(source: EnvironmentSource = process.env): Config {
     digestAt: env.DIGEST_AT,
     hubspot: { token: env.HUBSPOT_TOKEN, baseUrl: env.HUBSPOT_BASE_URL, clientSecret: env.HUBSPOT_CLIENT_SECRET },
     leadWebhookSecret: env.LEAD_WEBHOOK_SECRET,
-    form: { rateLimit: env.FORM_RATE_LIMIT },
+    form: { rateLimit: env.FORM_RATE_LIMIT! },
+    rateLimits: {
+      anonymous: env.RATE_LIMIT_ANONYMOUS,
+      byRole: { viewer: env.RATE_LIMIT_VIEWER, integration: env.RATE_LIMIT_INTEGRATION, approver: env.RATE_LIMIT_APPROVER, admin: env.RATE_LIMIT_ADMIN },
+      syncIntervalMs: env.RATE_LIMIT_SYNC_INTERVAL,
+    },
+    bodyLimits: { graphql: env.GRAPHQL_BODY_LIMIT, webhook: env.WEBHOOK_BODY_LIMIT },
     adminApiKey: env.ADMIN_API_KEY,
   };
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { isDashboardCall } from './web/dashboard/dashboard-client.js';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type RequestHandler, type Response, type NextFunction } from 'express';
@@ -9,24 +11,30 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
 import type { Principal } from './auth/principal.js';
+import { limitByAddress, RequestLimits } from './auth/request-limits.js';
 import { pendingMigrations } from './database/migrate.js';
 import { AppError } from './errors.js';
 import { formatError, requestIdPlugin, toGraphQLError } from './graphql/format-error.js';
+import { callerOf, graphqlBodyErrors, graphqlGate } from './graphql/graphql-gate.js';
 import { operationLimits } from './graphql/operation-limits.js';
+import { HttpGraphQLContext } from './graphql/http-context.js';
 import { createSubscriptionServer } from './graphql/subscription.server.js';
 import { unsubscribeRoutes } from './delivery/unsubscribe.routes.js';
+import { refuseLargerThan } from './integrations/body-limit.js';
 import { leadWebhookRouter } from './integrations/lead-webhook.route.js';
 import { hubSpotWebhookRouter } from './integrations/hubspot/hubspot-webhook.route.js';
 import { createHubSpotClient } from './integrations/hubspot/hubspot.client.js';
 import { HUBSPOT_RATE, RateBucket } from './integrations/hubspot/rate-bucket.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { shutdownBudget } from './lib/shutdown-budget.js';
 import type { Logger } from './logger.js';
 import { createLiveFeed } from './pubsub/live-feed.js';
 import type { LivePubSub } from './pubsub/live-pubsub.js';
+import { LiveTopic } from './pubsub/live-topics.js';
 import type { GraphQLContext } from './resolvers/context.js';
-import { createLoaders } from './resolvers/loaders.js';
 import { buildLeadpilotSchema } from './schema/build-schema.js';
 import type { Services } from './services/index.js';
+import { RateLimiter } from './services/rate-limiter.js';
 import { leadFormRouter } from './web/lead-form.route.js';
 import { dashboardRouter } from './web/dashboard/dashboard.route.js';
 import { graphqlMetricsPlugin } from './metrics/graphql-metrics.plugin.js';
@@ -42,7 +50,7 @@ export interface ServerDependencies {
   live: Pick<LivePubSub, 'subscribe'>;
   /** Built once per process; tests may pass their own. */
   schema?: GraphQLSchema;
-  /** Judges webhook signature ages; the system clock unless a test passes its own. */
+  /** Judges webhook signature ages and rate-limit windows; the system clock unless a test passes its own. */
   clock?: Clock;
   /** The Slack bot's receiver (POST /slack/events), when the bot runs in this process. */
   slackRouter?: RequestHandler | undefined;
@@ -71,6 +79,9 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
   const { config, dataSource, services, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on responses: Express hashed every GraphQL answer (a POST, never answered 304) for
+  // nothing. Static dashboard files keep theirs (express.static sets its own).
+  app.set('etag', false);
   // Behind N reverse proxies, the client is N hops back in X-Forwarded-For; with none, the socket's peer.
   app.set('trust proxy', config.http.trustedProxies);
   const httpServer = createHttpServer(app);
@@ -78,9 +89,24 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
   const limits = operationLimits(config.env);
   const live = createLiveFeed(deps.live, dataSource, services);
   const operationCounter = createOperationCounter(dataSource, logger.child({ component: 'metrics' }));
+  const clock = deps.clock ?? systemClock;
+  const rateLimiter = new RateLimiter(dataSource, clock, logger.child({ component: 'rate-limits' }), config.rateLimits.syncIntervalMs);
+  const requestLimits = new RequestLimits(rateLimiter, config.rateLimits);
+  // Requests authenticate from memory; every key change anywhere is announced on the live channel.
+  const stopKeyCache = services.apiKeys.cacheUntilChanged(deps.live.subscribe(LiveTopic.API_KEY_CHANGED));
 
   // Before Apollo, so Apollo's drain (which closes the HTTP server) never waits on open sockets.
-  const subscriptions = createSubscriptionServer({ httpServer, schema, services, live, logger, limits });
+  const subscriptions = createSubscriptionServer({
+    httpServer,
+    schema,
+    services,
+    live,
+    logger,
+    limits,
+    requestLimits,
+    maxPayloadBytes: config.bodyLimits.graphql,
+    trustedProxies: config.http.trustedProxies,
+  });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: limits.introspection,
@@ -93,10 +119,17 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
     validationRules: limits.validationRules,
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // On close: no new connections, idle keep-alive sockets closed at once, in-flight requests
+      // given their share of SHUTDOWN_GRACE, then cut.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownBudget(config.shutdownGraceMs).httpDrainMs }),
+      // No HTTP caching of GraphQL answers here; its per-field hook wrapped every resolver for nothing.
+      ApolloServerPluginCacheControlDisabled(),
       requestIdPlugin,
       graphqlMetricsPlugin(operationCounter),
       ...limits.apolloPlugins,
+      // Apollo's production landing page loads its script from Apollo's CDN: nothing a customer's
+      // deployment should fetch from the internet, nor a page an attacker needs.
+      ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
       { serverWillStart: async () => ({ drainServer: () => subscriptions.close() }) },
     ],
   });
@@ -104,6 +137,17 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
 
   app.use(assignRequestId(logger));
   app.use(httpMetrics());
+  // First among the routes: the busiest path does not walk past every other router to get here.
+  app.use(
+    '/graphql',
+    graphqlGate({ services, limits: requestLimits, authenticate }),
+    express.json({ limit: config.bodyLimits.graphql }),
+    graphqlBodyErrors,
+    expressMiddleware(apollo, {
+      context: async ({ req }) => new HttpGraphQLContext(req, callerOf(req.graphqlCaller), isDashboardCall(req.headers) ? 'dashboard' : undefined, services, live),
+    }),
+  );
+
   app.use(metricsRouter({ dataSource }));
   app.use(dashboardRouter());
 
@@ -126,29 +170,22 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
     }
   });
 
-  app.use(leadWebhookRouter({ config, services, clock: deps.clock ?? systemClock }));
+  // Public routes are charged per client IP before anything reads their bodies.
+  const byAddress = limitByAddress(requestLimits);
+  app.use(['/webhooks', '/slack', '/unsubscribe'], byAddress);
+  app.post('/', byAddress);
+
+  app.use(leadWebhookRouter({ config, services, clock }));
   const hubspot = config.hubspot.token
     ? createHubSpotClient({ token: config.hubspot.token, baseUrl: config.hubspot.baseUrl, bucket: new RateBucket(dataSource, HUBSPOT_RATE), logger: logger.child({ component: 'hubspot' }) })
     : null;
-  app.use(hubSpotWebhookRouter({ config, dataSource, services, clock: deps.clock ?? systemClock, logger, hubspot }));
+  app.use(hubSpotWebhookRouter({ config, dataSource, services, clock, logger, hubspot }));
   app.use(leadFormRouter({ config, services }));
   // Bolt reads and verifies the raw body itself: no body parser may run before it.
-  if (deps.slackRouter) app.use(deps.slackRouter);
-
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        requestId: req.requestId,
-        principal: await authenticate(req.headers.authorization, services),
-        logger: req.log,
-        services,
-        loaders: createLoaders(services),
-        live,
-      }),
-    }),
-  );
+  if (deps.slackRouter) {
+    app.use('/slack', refuseLargerThan(config.bodyLimits.webhook));
+    app.use(deps.slackRouter);
+  }
 
   app.use(unsubscribeRoutes(services.outbox));
 
@@ -173,6 +210,8 @@ export async function createServer(deps: ServerDependencies): Promise<LeadpilotS
       await apollo.stop();
       await subscriptions.close();
       await operationCounter.close();
+      await rateLimiter.close();
+      await stopKeyCache();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
@@ -192,18 +231,28 @@ export async function authenticate(header: string | undefined, services: Service
 }
 
 function assignRequestId(logger: Logger) {
+  const logRequests = logger.isLevelEnabled('info');
   return (request: Request, response: Response, next: NextFunction) => {
     const given = request.header('x-request-id');
-    request.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-    request.log = logger.child({ requestId: request.requestId });
-    response.setHeader('x-request-id', request.requestId);
-    const started = process.hrtime.bigint();
-    response.on('finish', () => {
-      request.log.info(
-        { method: request.method, path: request.originalUrl.split('?')[0], status: response.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
-        'request',
-      );
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    request.requestId = requestId;
+    // The request's child logger is built the first time something logs: most requests never do.
+    let log: Logger | undefined;
+    Object.defineProperty(request, 'log', {
+      configurable: true,
+      get: () => (log ??= logger.child({ requestId })),
+      set: (value: Logger) => (log = value),
     });
+    response.setHeader('x-request-id', requestId);
+    if (logRequests) {
+      const started = process.hrtime.bigint();
+      response.on('finish', () => {
+        request.log.info(
+          { method: request.method, path: request.originalUrl.split('?')[0], status: response.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
+          'request',
+        );
+      });
+    }
     next();
   };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
 
 /** The bot role apart: /slack/events and /healthz on its own listener. */
-export async function listenBotServer(router: Router, port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
+export async function listenBotServer(router: Router, port: number, host: string, drainMs = 10_000): Promise<{ port: number; close(): Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_request, response) => {
@@ -20,6 +20,18 @@ export async function listenBotServer(router: Router, port: number, host: string
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // No new connections; idle keep-alive sockets close now, and any that turn idle after their
+    // request; requests still running after `drainMs` are cut.
+    close: () =>
+      new Promise<void>((resolve) => {
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
+        const cut = setTimeout(() => server.closeAllConnections(), drainMs);
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
   };
 }

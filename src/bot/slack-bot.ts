@@ -88,6 +88,7 @@ export async function startSlackBot(deps: SlackBotDependencies): Promise<SlackBo
     signingSecret: slack.signingSecret,
     endpoints: '/slack/events',
     processBeforeResponse: true,
+    bodyLimit: deps.config.bodyLimits.webhook,
     logger: quietLogger(logger),
   });
   const clientOptions = {
@@ -141,6 +142,7 @@ export async function startSlackBot(deps: SlackBotDependencies): Promise<SlackBo
     logger: logger.child({ component: 'slack-jobs' }),
     queues: SLACK_QUEUE_POLICIES,
     poolSize: 3,
+    heartbeatMs: deps.config.jobs.heartbeatMs,
     superviseIntervalSeconds: 60,
   });
   const cleanups: (() => Promise<void>)[] = [() => queue.stop(5_000)];

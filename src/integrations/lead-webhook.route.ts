@@ -9,9 +9,6 @@ import type { Services } from '../services/index.js';
 import { sendJsonError } from './json-error.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifySignature } from './webhook-signature.js';
 
-/** Room for the longest valid lead: 10,000 message characters, even when every one is sent as a \u escape. */
-export const LEAD_WEBHOOK_BODY_LIMIT = '256kb';
-
 const deliveryIdSchema = z.uuid();
 
 export interface LeadWebhookDependencies {
@@ -27,7 +24,7 @@ export interface LeadWebhookDependencies {
  */
 export function leadWebhookRouter({ config, services, clock }: LeadWebhookDependencies): Router {
   const router = express.Router();
-  router.post('/webhooks/leads', express.raw({ type: () => true, limit: LEAD_WEBHOOK_BODY_LIMIT }), async (request: Request, response: Response) => {
+  router.post('/webhooks/leads', express.raw({ type: () => true, limit: config.bodyLimits.webhook }), async (request: Request, response: Response) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 
     let actor: string;

@@ -13,7 +13,14 @@ import { subscribe } from '../helpers/subscriptions.js';
 const DEPTH_BOMB = `{ __type(name: "Query") { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`;
 const ALIAS_BOMB = `{ ${Array.from({ length: LIMITS.maxAliases + 5 }, (_, index) => `a${index}: leads { totalCount }`).join(' ')} }`;
 const TOKEN_BOMB = `{ leads { ${'totalCount '.repeat(LIMITS.maxTokens + 100)}} }`;
+/** Few tokens, no aliases, shallow: every fragment spread ten times over, so the cost multiplies (10⁴ leads). */
+const COST_BOMB = [
+  '{ ...F4 }',
+  'fragment F0 on Query { leads { totalCount } }',
+  ...[1, 2, 3, 4].map((level) => `fragment F${level} on Query { ${`...F${level - 1} `.repeat(10)}}`),
+].join('\n');
 const INTROSPECTION = `{ __schema { queryType { name } } }`;
+const TYPE_INTROSPECTION = `{ __type(name: "Lead") { fields { name } } }`;
 
 /** Over WebSocket: the errors a one-shot operation ends with (graphql-ws also runs queries). */
 async function overWebSocket(server: TestServer, query: string) {
@@ -71,6 +78,18 @@ describe(operationLimits.name, () => {
       assert.match(messages(result), /token/i);
     });
 
+    it('refuses a cost bomb over HTTP', async () => {
+      const response = await graphql(server.graphqlUrl, COST_BOMB, { key: server.keys[Role.VIEWER] });
+      assert.equal(response.data ?? undefined, undefined);
+      assert.match(messages(response), /cost/i);
+    });
+
+    it('refuses a cost bomb over WebSocket', async () => {
+      const result = await overWebSocket(server, COST_BOMB);
+      assert.equal(result.data ?? undefined, undefined);
+      assert.match(messages(result), /cost/i);
+    });
+
     it('answers a syntax error over WebSocket as a GRAPHQL_PARSE_FAILED error of that operation', async () => {
       const operation = await subscribe(server.graphqlUrl, server.keys[Role.VIEWER], '{ leads { totalCount ');
       try {
@@ -114,12 +133,18 @@ describe(operationLimits.name, () => {
       assert.equal(response.data ?? undefined, undefined);
       assert.equal(response.errors?.length, 1, 'the rule is not applied twice');
       assert.match(messages(response), /introspection/i);
+      const byType = await graphql(server.graphqlUrl, TYPE_INTROSPECTION, { key: server.keys[Role.VIEWER] });
+      assert.equal(byType.data ?? undefined, undefined, '__type is introspection too');
+      assert.match(messages(byType), /introspection/i);
     });
 
     it('refuses introspection over WebSocket', async () => {
       const result = await overWebSocket(server, INTROSPECTION);
       assert.equal(result.data ?? undefined, undefined);
       assert.match(messages(result), /introspection/i);
+      const byType = await overWebSocket(server, TYPE_INTROSPECTION);
+      assert.equal(byType.data ?? undefined, undefined, '__type is introspection too');
+      assert.match(messages(byType), /introspection/i);
     });
 
     it('gives no field suggestions on either transport', async () => {
@@ -129,6 +154,13 @@ describe(operationLimits.name, () => {
       const ws = await overWebSocket(server, '{ leadz { totalCount } }');
       assert.match(messages(ws), /Cannot query field "leadz"/);
       assert.doesNotMatch(messages(ws), /Did you mean/);
+    });
+
+    it('serves no landing page that would load scripts from the internet', async () => {
+      const response = await fetch(server.graphqlUrl, { headers: { accept: 'text/html' } });
+      const body = await response.text();
+      assert.doesNotMatch(body, /https?:\/\/(?!127\.0\.0\.1|localhost)/, 'no external address in what a browser gets at /graphql');
+      assert.notEqual(response.headers.get('content-type')?.startsWith('text/html'), true);
     });
   });
 });

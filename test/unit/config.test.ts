@@ -19,12 +19,48 @@ describe('loadConfig', () => {
     assert.equal(config.digestAt, '08:00');
     assert.deepEqual(config.form.rateLimit, { max: 5, windowMs: 10 * 60_000 });
     assert.equal(config.http.trustedProxies, 0);
+    assert.equal(config.jobs.heartbeatMs, 30_000);
+    assert.equal(config.shutdownGraceMs, 30_000);
+    assert.equal(config.databasePoolSize, 10);
+  });
+
+  it('reads the job heartbeat and the shutdown grace, refusing ones too short to work', () => {
+    const config = loadConfig({ JOB_HEARTBEAT: '15s', SHUTDOWN_GRACE: '1m' });
+    assert.equal(config.jobs.heartbeatMs, 15_000);
+    assert.equal(config.shutdownGraceMs, 60_000);
+    assert.throws(() => loadConfig({ JOB_HEARTBEAT: '5s', SHUTDOWN_GRACE: '500ms' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /JOB_HEARTBEAT: expected at least 10s, got "5s"/);
+      assert.match(error.message, /SHUTDOWN_GRACE: expected at least 3s, got "500ms"/);
+      return true;
+    });
   });
 
   it('reads the lead form rate limit as submissions per window', () => {
     assert.deepEqual(loadConfig({ FORM_RATE_LIMIT: '20/1h' }).form.rateLimit, { max: 20, windowMs: 3_600_000 });
     for (const bad of ['20', '0/10m', 'five/10m', '5/soon']) {
       assert.throws(() => loadConfig({ FORM_RATE_LIMIT: bad }), /FORM_RATE_LIMIT: expected submissions per window such as 5\/10m/, bad);
+    }
+  });
+
+  it('reads rate limits per role and for callers without a key, each of which may be off', () => {
+    const defaults = loadConfig({}).rateLimits;
+    assert.deepEqual(defaults.anonymous, { max: 600, windowMs: 60_000 });
+    assert.deepEqual(defaults.byRole.admin, { max: 2400, windowMs: 60_000 });
+    assert.equal(defaults.syncIntervalMs, 100);
+    const configured = loadConfig({ RATE_LIMIT_VIEWER: '50/10s', RATE_LIMIT_ANONYMOUS: 'off', RATE_LIMIT_SYNC_INTERVAL: '250ms' }).rateLimits;
+    assert.deepEqual(configured.byRole.viewer, { max: 50, windowMs: 10_000 });
+    assert.equal(configured.anonymous, undefined);
+    assert.equal(configured.syncIntervalMs, 250);
+    assert.throws(() => loadConfig({ RATE_LIMIT_ADMIN: 'lots' }), /RATE_LIMIT_ADMIN: expected requests per window such as 2400\/1m, or off/);
+    assert.throws(() => loadConfig({ FORM_RATE_LIMIT: 'off' }), /FORM_RATE_LIMIT/, 'the form always has its limit');
+  });
+
+  it('reads body limits as sizes', () => {
+    assert.deepEqual(loadConfig({}).bodyLimits, { graphql: 1024 ** 2, webhook: 1024 ** 2 });
+    assert.equal(loadConfig({ GRAPHQL_BODY_LIMIT: '512kb' }).bodyLimits.graphql, 512 * 1024);
+    for (const bad of ['big', '10', '100mb', '512b']) {
+      assert.throws(() => loadConfig({ WEBHOOK_BODY_LIMIT: bad }), /WEBHOOK_BODY_LIMIT: expected a size from 1kb to 64mb/, bad);
     }
   });
 

@@ -28,7 +28,7 @@ export function hubSpotWebhookRouter(dependencies: HubSpotWebhookDependencies): 
   const { config, clock } = dependencies;
   const router = express.Router();
   const inbound = new HubSpotInboundService(dependencies.dataSource, dependencies.services, dependencies.hubspot, dependencies.logger.child({ component: 'hubspot-webhook' }));
-  router.post('/webhooks/hubspot', express.raw({ type: () => true, limit: '1mb' }), async (request: Request, response: Response) => {
+  router.post('/webhooks/hubspot', express.raw({ type: () => true, limit: config.bodyLimits.webhook }), async (request: Request, response: Response) => {
     const secret = config.hubspot.clientSecret;
     if (!secret) return sendJsonError(request, response, 404, 'NOT_FOUND', 'HubSpot webhooks are not configured (HUBSPOT_CLIENT_SECRET).');
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

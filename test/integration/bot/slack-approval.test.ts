@@ -96,7 +96,7 @@ describe(startSlackBot.name, () => {
     assert.deepEqual((await decisionsOf(server, proposal.id)).map((row) => row.decided_by), [`slack:${ALICE}`]);
   });
 
-  it('answers a stale or altered request with 401 and does nothing', async () => {
+  it('answers a stale, altered or unsigned request with 401 and does nothing', async () => {
     const proposal = await pendingProposal(server);
     const card = await postedCard(proposal.id);
     const body = interactionBody(buttonClick({ actionId: 'proposal_approve', proposalId: proposal.id, userId: ALICE, messageTs: card.ts, responseUrl: nextResponseUrl() }));
@@ -107,6 +107,8 @@ describe(startSlackBot.name, () => {
     assert.equal(altered.status, 401);
     const wrongSecret = await postSigned(server.url, body, { secret: 'not-the-signing-secret' });
     assert.equal(wrongSecret.status, 401);
+    const unsigned = await fetch(`${server.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    assert.equal(unsigned.status, 401);
     await settle(server);
     assert.deepEqual(await decisionsOf(server, proposal.id), []);
     assert.equal(await statusOf(server, proposal.id), 'pending_approval');

@@ -139,7 +139,7 @@ describe('POST /webhooks/leads, signed with LEAD_WEBHOOK_SECRET', () => {
     assert.equal(withSource.status, 422);
     assert.match(withSource.body.error.message, /source/);
 
-    const huge = await deliver(server, { body: JSON.stringify(lead({ message: 'x'.repeat(300_000) })) });
+    const huge = await deliver(server, { body: JSON.stringify(lead({ message: 'x'.repeat(1_100_000) })) });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.error.code, 'PAYLOAD_TOO_LARGE');
 

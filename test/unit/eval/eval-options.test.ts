@@ -76,6 +76,14 @@ describe('evalEnvironment', () => {
     assert.equal(config.llm.openai.model, 'gpt-test');
   });
 
+  it('keeps the rate limiter on but far above a harness polling a hundred leads with its admin key', () => {
+    const config = loadConfig(evalEnvironment(developer, { provider: 'offline', databaseUrl: null }, '/tmp/eval-data', 'k'.repeat(32)));
+    const admin = config.rateLimits.byRole.admin;
+    assert.ok(admin, 'the limiter is on');
+    // 99 leads polled every few hundred milliseconds: tens of thousands of requests a minute.
+    assert.ok(admin.max / (admin.windowMs / 60_000) >= 1_000_000, `admin limit ${admin.max} per ${admin.windowMs} ms`);
+  });
+
   it('uses a database only when asked to, and a real provider only with its key', () => {
     const config = loadConfig(evalEnvironment(developer, { provider: 'openai', databaseUrl: 'postgres://eval@127.0.0.1/eval' }, '/tmp/d', 'k'.repeat(32)));
     assert.deepEqual(config.llm.providers, ['openai']);
