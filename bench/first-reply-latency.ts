@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { benchLead } from './bench-leads.js';
+import { sampleLead } from '../test/helpers/sample-leads.js';
 import { startBenchInstance, submitLead } from './instance.js';
 import { closedLoop, percentile } from './stats.js';
 
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       const count = warmup ? 10 : total;
       const run = `r${Date.now().toString(36)}c${clients}`;
       const latencies = await closedLoop(count, clients, async (index) => {
-        const lead = benchLead(index, run);
+        const lead = sampleLead(index, run);
         const address = String(lead['email']).toLowerCase();
         const arrived = new Promise<void>((resolve) => waiters.set(address, resolve));
         const started = performance.now();

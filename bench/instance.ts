@@ -8,6 +8,7 @@ import { loadConfig, type Config, type ServerRoleName } from '../src/config.js';
 import { attachOrStartEmbeddedDatabase } from '../src/database/embedded-postgres.js';
 import { createLogger } from '../src/logger.js';
 import { startLeadpilot } from '../src/main.js';
+import { BENCH_RATE_LIMITS } from './processes.js';
 
 /** A Leadpilot started for one benchmark phase, on a fresh embedded PostgreSQL of its own. */
 export interface BenchInstance {
@@ -44,6 +45,7 @@ export async function startBenchInstance(options: {
       LOG_LEVEL: 'warn',
       LLM_PROVIDERS: 'offline',
       ADMIN_API_KEY: adminApiKey,
+      ...BENCH_RATE_LIMITS,
       WORKER_CONCURRENCY: process.env['WORKER_CONCURRENCY'],
       // The slow fake model is free; without a price its cost would be logged as unknown.
       LLM_PRICES: 'offline-after-delay=0/0',

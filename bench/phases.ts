@@ -1,6 +1,6 @@
 import { createLogger } from '../src/logger.js';
 import { startJobQueue } from '../src/pipeline/job-queue.js';
-import { benchLead } from './bench-leads.js';
+import { sampleLead } from '../test/helpers/sample-leads.js';
 import { submitLead, type BenchInstance } from './instance.js';
 import { profileSteps, type StepProfile } from './queue-profile.js';
 import { SettleWatcher } from './settle-watcher.js';
@@ -17,11 +17,11 @@ export interface Load {
 
 /** Baseline: `submitLead` over HTTP alone, nothing working the jobs it enqueues. */
 export async function measureSubmitOnly(instance: BenchInstance, load: Load): Promise<Summary> {
-  await closedLoop(load.warmup, load.clients, (index) => submitLead(instance, benchLead(index, 'w')));
+  await closedLoop(load.warmup, load.clients, (index) => submitLead(instance, sampleLead(index, 'w')));
   const started = Date.now();
   const latencies = await closedLoop(load.total, load.clients, async (index) => {
     const begun = performance.now();
-    await submitLead(instance, benchLead(index, 's'));
+    await submitLead(instance, sampleLead(index, 's'));
     return performance.now() - begun;
   });
   return summarise(latencies, Date.now() - started);
@@ -80,7 +80,7 @@ export async function runLeads(instance: BenchInstance, count: number, clients: 
   try {
     return await closedLoop(count, clients, async (index) => {
       const submittedAt = Date.now();
-      const leadId = await submitLead(instance, benchLead(index, tag));
+      const leadId = await submitLead(instance, sampleLead(index, tag));
       const settled = await watcher.wait(leadId);
       return { leadId, status: settled.status, submittedAt, latencyMs: settled.doneAt - submittedAt };
     });

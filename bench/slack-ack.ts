@@ -1,7 +1,8 @@
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FakeSlackServer } from '../test/fakes/fake-slack.server.js';
 import { APPROVAL_CHANNEL, buttonClick, interactionBody, postSigned, SLACK_SIGNING_SECRET } from '../test/fakes/fake-slack-requests.js';
-import { benchLead } from './bench-leads.js';
+import { sampleLead } from '../test/helpers/sample-leads.js';
 import { startBenchInstance, submitLead, type BenchInstance } from './instance.js';
 import { closedLoop, percentile } from './stats.js';
 
@@ -15,10 +16,20 @@ import { closedLoop, percentile } from './stats.js';
  * writes while the clicks arrive, so every decision after its ack waits for it. Not a test: it
  * prints the table and fails only when the harness does.
  */
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { clicks: { type: 'string', default: '40' }, clients: { type: 'string', default: '20' } } });
-  const proposalsPerPhase = Number(values.clicks) / 2;
-  const clients = Number(values.clients);
+
+export interface SlackAckResult {
+  clients: number;
+  lockHeldMs: number;
+  healthz: Timed[];
+  quiet: Timed[];
+  locked: Timed[];
+}
+
+/** The measurement `npm run bench` folds into its table; `clicks` Approve clicks per phase (two per proposal). */
+export async function measureSlackAck(options: { clicks: number; clients: number; progress?: (text: string) => void }): Promise<SlackAckResult> {
+  const proposalsPerPhase = options.clicks / 2;
+  const { clients } = options;
+  const say = options.progress ?? progress;
 
   const slack = new FakeSlackServer();
   await slack.start();
@@ -28,7 +39,7 @@ async function main(): Promise<void> {
   });
   try {
     const baseUrl = instance.graphqlUrl.replace(/\/graphql$/, '');
-    progress(`waiting for ${proposalsPerPhase * 2} proposals to reach PENDING_APPROVAL…`);
+    say(`Slack acknowledgement: waiting for ${proposalsPerPhase * 2} proposals to reach PENDING_APPROVAL…`);
     const pending = await pendingProposals(instance, proposalsPerPhase * 2);
 
     const healthz = await closedLoop(500, clients, async () => timed(async () => {
@@ -42,25 +53,31 @@ async function main(): Promise<void> {
         const body = interactionBody(buttonClick({ actionId: 'proposal_approve', proposalId, userId: index % 2 ? 'U0BENCHTWO' : 'U0BENCHONE', messageTs: '1700000000.000100', responseUrl: slack.responseUrl(`bench-${index}`) }));
         return timed(async () => (await postSigned(baseUrl, body)).status);
       });
+    say(`Slack acknowledgement: ${options.clicks} clicks by ${clients} clients, then ${options.clicks} more with the decision tables locked…`);
     const quiet = await clicksOn(pending.slice(0, proposalsPerPhase));
     const locked = await withTablesLocked(instance, () => clicksOn(pending.slice(proposalsPerPhase)));
-
-    const rows = [
-      row('GET /healthz (baseline)', healthz, healthz),
-      row('Approve click, acknowledged', quiet, healthz),
-      row('Approve click, database locked', locked.result, healthz),
-    ];
-    process.stdout.write(
-      `\nSlack acknowledgement (${clients} clients; target p99 < 100 ms; the lock was held ${locked.heldMs.toFixed(0)} ms)\n\n` +
-        `| request | n | non-200 | p50 ms | p99 ms | p99 / baseline p99 |\n|---|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n`,
-    );
+    return { clients, lockHeldMs: locked.heldMs, healthz, quiet, locked: locked.result };
   } finally {
     await instance.stop();
     await slack.stop();
   }
 }
 
-interface Timed {
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { clicks: { type: 'string', default: '40' }, clients: { type: 'string', default: '20' } } });
+  const result = await measureSlackAck({ clicks: Number(values.clicks), clients: Number(values.clients) });
+  const rows = [
+    row('GET /healthz (baseline)', result.healthz, result.healthz),
+    row('Approve click, acknowledged', result.quiet, result.healthz),
+    row('Approve click, database locked', result.locked, result.healthz),
+  ];
+  process.stdout.write(
+    `\nSlack acknowledgement (${result.clients} clients; target p99 < 100 ms; the lock was held ${result.lockHeldMs.toFixed(0)} ms)\n\n` +
+      `| request | n | non-200 | p50 ms | p99 ms | p99 / baseline p99 |\n|---|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n`,
+  );
+}
+
+export interface Timed {
   ms: number;
   status: number;
 }
@@ -89,7 +106,7 @@ async function pendingProposals(instance: BenchInstance, count: number): Promise
     if (rows.length >= count) return rows.map((proposal) => proposal.id);
     if (Date.now() > deadline) throw new Error(`only ${rows.length} of ${count} proposals reached PENDING_APPROVAL in 3 minutes`);
     if (submitted < count * 3) {
-      await closedLoop(10, 10, (index) => submitLead(instance, benchLead(submitted + index, run)));
+      await closedLoop(10, 10, (index) => submitLead(instance, sampleLead(submitted + index, run)));
       submitted += 10;
     } else {
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -128,7 +145,10 @@ async function withTablesLocked<T>(instance: BenchInstance, use: () => Promise<T
 
 const progress = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+// Run as a script (npm run bench:slack-ack), not when run-bench imports it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
