@@ -106,7 +106,8 @@ describe(LeadResolver.name, () => {
       const logger = server.dataSource.logger;
       const original = logger.logQuery.bind(logger);
       logger.logQuery = (...args) => {
-        queries += 1;
+        // The rate limiter writes its counts in batches on its own clock, not per request: not a read of this page.
+        if (!/rate_limit_counters/.test(args[0])) queries += 1;
         return original(...args);
       };
       try {
@@ -125,7 +126,7 @@ describe(LeadResolver.name, () => {
     const small = await queriesFor(2);
     const large = await queriesFor(20);
     assert.equal(large, small, 'the count does not grow with the page size');
-    assert.ok(large >= 7 && large <= 12, `a page costs ${large} queries (count, page, five relations, the key)`);
+    assert.ok(large >= 7 && large <= 12, `a page costs ${large} queries (count, page, five relations, the key unless cached)`);
   });
 
   it('returns the same lead for the same idempotency key and input, and CONFLICT for other input', async () => {
