@@ -1,14 +1,19 @@
-import PDFDocument from 'pdfkit';
 import type { AgencyConfig, AgencyLanguage } from '../agents/agency-config.js';
 import type { Proposal } from '../entities/proposal.entity.js';
 import { formatDay, formatMoney, MAIL_TEXTS } from './templates/mail-texts.js';
+
+/** pdfkit (5 MiB resident) is loaded by the first proposal sent, not by every process at start. */
+const importPdfkit = () => import('pdfkit');
+let pdfkit: ReturnType<typeof importPdfkit> | undefined;
+const loadPdfkit = () => (pdfkit ??= importPdfkit());
 
 /**
  * The proposal as a PDF, in pure JavaScript (pdfkit, its built-in Helvetica). Rendered when the
  * mail is sent, from the approved revision (which no longer changes), so the outbox does not hold
  * megabytes of base64 and a retry attaches the same document.
  */
-export function renderProposalPdf(proposal: Proposal, recipient: { name: string | null; company: string | null }, language: AgencyLanguage, agency: AgencyConfig): Promise<Buffer> {
+export async function renderProposalPdf(proposal: Proposal, recipient: { name: string | null; company: string | null }, language: AgencyLanguage, agency: AgencyConfig): Promise<Buffer> {
+  const { default: PDFDocument } = await loadPdfkit();
   const texts = MAIL_TEXTS[language].pdf;
   const money = (amount: number) => formatMoney(amount, proposal.currency, language);
   const document = new PDFDocument({

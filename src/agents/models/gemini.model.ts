@@ -1,4 +1,4 @@
-import { ApiError, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import type { GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import type { z } from 'zod';
 import { classifyStatus, describeCause, isAbortError, isConnectionFailure, parseProtobufDuration, startAttemptSignal } from './http-attempt.js';
 import {
@@ -13,6 +13,11 @@ import {
   type TokenUsage,
 } from './language-model.js';
 import { parseAnswer, toJsonSchema, withPropertyOrdering } from './structured-output.js';
+
+type GeminiSdk = typeof import('@google/genai');
+/** The SDK is loaded by the first call: a process whose chain never reaches Gemini does not hold it. */
+let sdk: Promise<GeminiSdk> | undefined;
+const loadSdk = () => (sdk ??= import('@google/genai'));
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 
@@ -34,26 +39,30 @@ const WITHHELD = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTE
 export class GeminiModel implements LanguageModel {
   readonly provider = 'gemini';
   readonly model: string;
-  private readonly client: GoogleGenAI;
+  private client: GoogleGenAI | undefined;
 
   constructor(private readonly options: GeminiModelOptions) {
     this.model = options.model;
+  }
+
+  private clientOf(gemini: GeminiSdk): GoogleGenAI {
     // Everything explicit, so that the SDK reads nothing from the environment on its own.
-    this.client = new GoogleGenAI({
+    return (this.client ??= new gemini.GoogleGenAI({
       vertexai: false,
-      apiKey: options.apiKey,
+      apiKey: this.options.apiKey,
       apiVersion: 'v1beta',
-      httpOptions: { baseUrl: options.baseUrl ?? GEMINI_DEFAULT_BASE_URL },
-    });
+      httpOptions: { baseUrl: this.options.baseUrl ?? GEMINI_DEFAULT_BASE_URL },
+    }));
   }
 
   async generateObject<S extends z.ZodType>(request: GenerateObjectRequest<S>): Promise<GenerateObjectResult<z.output<S>>> {
+    const gemini = await loadSdk();
     const started = performance.now();
     const attempt = startAttemptSignal(request.timeoutMs ?? this.options.timeoutMs, request.signal);
     const elapsed = () => Math.round(performance.now() - started);
     let response: GenerateContentResponse;
     try {
-      response = await this.client.models.generateContent({
+      response = await this.clientOf(gemini).models.generateContent({
         model: this.model,
         contents: request.messages.map((message) => ({
           role: message.role === 'assistant' ? 'model' : 'user',
@@ -69,7 +78,7 @@ export class GeminiModel implements LanguageModel {
         },
       });
     } catch (error) {
-      throw this.toCallError(error, elapsed(), attempt.timedOut(), request.signal);
+      throw this.toCallError(gemini, error, elapsed(), attempt.timedOut(), request.signal);
     } finally {
       attempt.dispose();
     }
@@ -101,7 +110,7 @@ export class GeminiModel implements LanguageModel {
     return answeredOnFirstAttempt({ object: parsed.object, provider: this.provider, model, usage, latencyMs });
   }
 
-  private toCallError(error: unknown, latencyMs: number, timedOut: boolean, callerSignal: AbortSignal | undefined): ModelCallError {
+  private toCallError({ ApiError }: GeminiSdk, error: unknown, latencyMs: number, timedOut: boolean, callerSignal: AbortSignal | undefined): ModelCallError {
     // No `cause`: the SDK's error holds what the API echoed back (a masked key, say); the message below is redacted.
     const info = { provider: this.provider, model: this.model, latencyMs };
     const clean = (text: string) => redactSecrets(text, [this.options.apiKey]);

@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
 import type { z } from 'zod';
 import { classifyStatus, describeCause, isAbortError, isConnectionFailure, parseRetryAfter, startAttemptSignal } from './http-attempt.js';
 import {
@@ -13,6 +13,11 @@ import {
   type TokenUsage,
 } from './language-model.js';
 import { parseAnswer, toJsonSchema } from './structured-output.js';
+
+type OpenAISdk = typeof import('openai');
+/** The SDK is loaded by the first call: a process whose chain never reaches OpenAI does not hold it. */
+let sdk: Promise<OpenAISdk> | undefined;
+const loadSdk = () => (sdk ??= import('openai'));
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -31,29 +36,33 @@ export interface OpenAIModelOptions {
 export class OpenAIModel implements LanguageModel {
   readonly provider = 'openai';
   readonly model: string;
-  private readonly client: OpenAI;
+  private client: OpenAI | undefined;
 
   constructor(private readonly options: OpenAIModelOptions) {
     this.model = options.model;
+  }
+
+  private clientOf(openai: OpenAISdk): OpenAI {
     // Everything explicit, so that the SDK reads nothing from the environment on its own.
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
+    return (this.client ??= new openai.default({
+      apiKey: this.options.apiKey,
+      baseURL: this.options.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
       organization: null,
       project: null,
       maxRetries: 0,
       logLevel: 'off',
-    });
+    }));
   }
 
   async generateObject<S extends z.ZodType>(request: GenerateObjectRequest<S>): Promise<GenerateObjectResult<z.output<S>>> {
+    const openai = await loadSdk();
     const started = performance.now();
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const attempt = startAttemptSignal(timeoutMs, request.signal);
     const elapsed = () => Math.round(performance.now() - started);
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create(
+      completion = await this.clientOf(openai).chat.completions.create(
         {
           model: this.model,
           messages: [
@@ -70,7 +79,7 @@ export class OpenAIModel implements LanguageModel {
         { signal: attempt.signal, timeout: timeoutMs * 2 },
       );
     } catch (error) {
-      throw this.toCallError(error, elapsed(), attempt.timedOut(), request.signal);
+      throw this.toCallError(openai, error, elapsed(), attempt.timedOut(), request.signal);
     } finally {
       attempt.dispose();
     }
@@ -95,7 +104,7 @@ export class OpenAIModel implements LanguageModel {
     return answeredOnFirstAttempt({ object: parsed.object, provider: this.provider, model, usage, latencyMs });
   }
 
-  private toCallError(error: unknown, latencyMs: number, timedOut: boolean, callerSignal: AbortSignal | undefined): ModelCallError {
+  private toCallError({ APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError }: OpenAISdk, error: unknown, latencyMs: number, timedOut: boolean, callerSignal: AbortSignal | undefined): ModelCallError {
     // No `cause`: the SDK's error holds what the API echoed back (a masked key, say); the message below is redacted.
     const info = { provider: this.provider, model: this.model, latencyMs };
     const clean = (text: string) => redactSecrets(text, [this.options.apiKey]);
