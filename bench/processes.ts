@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attachOrStartEmbeddedDatabase } from '../src/database/embedded-postgres.js';
+import { SERVER_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { createLogger } from '../src/logger.js';
 import { childEnvironment, startServe } from '../test/helpers/process.js';
 
@@ -80,7 +81,8 @@ export async function startServeProcess(options: {
 
 /** A bench script (path under dist/bench) as its own process; resolves with the first JSON line it prints. */
 export async function startBenchChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; first: T; next(): Promise<T>; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(BENCH_DIST, script), ...args], { env: childEnvironment({ LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'inherit'] });
+  // The same V8 flags as Leadpilot's server processes: a bare baseline is not measured on a smaller young generation.
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(BENCH_DIST, script), ...args], { env: childEnvironment({ LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   const waiting: ((line: string) => void)[] = [];
   let buffered = '';

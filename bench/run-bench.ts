@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadAgencyConfig } from '../src/agents/agency-config.js';
+import { SERVER_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { loadAgentOracle, startSlowFakeOpenAI } from './fake-openai-model.js';
 import { formatKpiBench, measureKpis } from './kpis-bench.js';
 import { describeMachine } from './machine.js';
@@ -70,6 +71,9 @@ async function withInstance<T>(
 const progress = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
 async function main(): Promise<void> {
+  const missing = SERVER_NODE_FLAGS.filter((flag) => !process.execArgv.includes(flag));
+  // The in-process phases (pipeline, slow) would run on another heap than a shipped server's.
+  if (missing.length) progress(`warning: node runs without ${missing.join(' ')}; npm run bench passes it, as leadpilot serve runs with it`);
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },

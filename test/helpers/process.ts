@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../../src/cli/node-flags.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,7 +50,8 @@ export async function stopProcesses(processes: readonly (ServeProcess | undefine
 
 /** `nodeArgs` go to node itself (the benchmark's `--cpu-prof`, which NODE_OPTIONS refuses). */
 export function startServe(args: string[], env: Record<string, string>, nodeArgs: readonly string[] = []): ServeProcess {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', ...args], { env: childEnvironment(env) });
+  // With the V8 flags the bin runs it with: a spec or benchmark sees the process as shipped.
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, CLI, 'serve', ...args], { env: childEnvironment(env) });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
