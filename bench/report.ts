@@ -1,3 +1,4 @@
+import { SERVER_NODE_FLAGS } from '../src/cli/node-flags.js';
 import type { FanoutBenchResult } from './fanout/fanout-bench.js';
 import type { KpiBenchResult } from './kpis-bench.js';
 import type { Machine } from './machine.js';
@@ -224,6 +225,7 @@ export function formatMarkdown(report: BenchReport, kpiSection: string | null): 
     '',
     '## How it was measured',
     '',
+    `- Every process, Leadpilot's and the bare baselines', runs node with the server V8 flags (src/cli/node-flags.ts: ${SERVER_NODE_FLAGS.join(' ')}); the in-process phases run in the benchmark's own process, which \`npm run bench\` starts with them.`,
     ...how,
     ...(pipeline
       ? [
