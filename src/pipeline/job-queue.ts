@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { PgBoss, type Job } from 'pg-boss';
+import { PgBoss } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
+import { createPostgresListener, type PostgresListener } from '../pubsub/postgres-listener.js';
+import { startQueueConsumer, type QueueConsumer } from './queue-consumer.js';
 
 /** Per-queue policy: how often a failed job is tried again, and how. */
 export interface QueuePolicy {
@@ -63,14 +65,32 @@ export interface JobQueueOptions<Payloads extends Record<string, object>> {
   heartbeatMs?: number;
   /** How often expired jobs are released and queues monitored (pg-boss's default: 60 s). */
   superviseIntervalSeconds?: number;
+  /**
+   * How often an idle consumer looks for jobs no NOTIFY announced (a retry whose delay ran out).
+   * Default 2 s.
+   */
+  pollMs?: number;
+}
+
+const DEFAULT_POLL_MS = 2_000;
+const BOSS_SCHEMA = 'pgboss';
+
+/**
+ * The channel pg-boss NOTIFYs on when a job of a notify-enabled queue is sent (pg-boss's
+ * plans.notifyChannelSql: 'pgboss_' and the first 24 hex digits of the schema's SHA-224). A spec
+ * holds it to pg-boss: if the two ever differ, jobs would wait for the poll.
+ */
+export function jobNotifyChannel(schema: string): string {
+  return `pgboss_${createHash('sha224').update(schema).digest('hex').slice(0, 24)}`;
 }
 
 export async function startJobQueue<Payloads extends Record<string, object>>(options: JobQueueOptions<Payloads>): Promise<JobQueue<Payloads>> {
   const { logger } = options;
-  // Without LISTEN/NOTIFY a job waits for the next poll (measured: 2 s instead of 8 ms).
+  const heartbeatSeconds = options.heartbeatMs ? Math.max(10, Math.ceil(options.heartbeatMs / 1000)) : undefined;
   const boss = new PgBoss({
     connectionString: options.connectionString,
-    useListenNotify: true,
+    // The consumers LISTEN themselves (below): pg-boss's listener wakes work() loops only.
+    useListenNotify: false,
     max: options.poolSize ?? 5,
     application_name: 'leadpilot:jobs',
     // Expiry runs in the queue monitor, which keeps its own interval: both follow the option.
@@ -79,12 +99,32 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
   boss.on('error', (error: unknown) => logger.error({ err: error, component: 'job-queue' }, 'job queue error'));
   await boss.start();
   for (const [name, policy] of Object.entries(options.queues) as [string, Partial<QueuePolicy>][]) {
-    const settings = { ...bossQueueOptions({ ...DEFAULT_QUEUE_POLICY, ...policy }), ...(options.heartbeatMs ? { heartbeatSeconds: Math.max(10, Math.ceil(options.heartbeatMs / 1000)) } : {}) };
+    const settings = { ...bossQueueOptions({ ...DEFAULT_QUEUE_POLICY, ...policy }), ...(heartbeatSeconds ? { heartbeatSeconds } : {}) };
+    // notify: sending a job of the queue NOTIFYs the consumers, which otherwise wait for a poll.
     await boss.createQueue(name, { ...settings, notify: true, ...(policy.policy ? { policy: policy.policy } : {}) });
     // createQueue leaves an existing queue as it was: without this, a changed setting (retries,
     // delay, step timeout) would never reach a database that has run before.
     await boss.updateQueue(name, settings);
   }
+
+  const consumers: QueueConsumer[] = [];
+  const consumersByQueue = new Map<string, QueueConsumer[]>();
+  // pg-boss announces a new job with a NOTIFY whose payload is the queue's name; one LISTEN per
+  // process, opened when the process first works a queue (an API-only process never does).
+  let listener: PostgresListener | undefined;
+  let listenerStarted: Promise<void> | undefined;
+  const listening = () => {
+    listener ??= createPostgresListener({
+      connectionString: options.connectionString,
+      channel: jobNotifyChannel(BOSS_SCHEMA),
+      logger,
+      onNotification: (queue) => consumersByQueue.get(queue ?? '')?.forEach((consumer) => consumer.wake()),
+      // What was announced while the connection was down is picked up by one look at every queue.
+      onConnected: () => consumers.forEach((consumer) => consumer.wake()),
+    });
+    listenerStarted ??= listener.start();
+    return listenerStarted;
+  };
 
   return {
     async enqueue(name, payload, enqueueOptions = {}) {
@@ -96,42 +136,24 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
       });
     },
     async work(name, handler, workOptions = {}) {
-      const concurrency = Math.max(1, workOptions.concurrency ?? 1);
-      const settle = async (jobs: Job<Payloads[typeof name]>[]) => {
-        // Each job settles on its own: one failing job is retried without its batch.
-        const outcomes = await Promise.allSettled(jobs.map((job) => handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal })));
-        return jobs.map((job, index) => {
-          const outcome = outcomes[index]!;
-          return outcome.status === 'fulfilled'
-            ? { id: job.id, status: 'completed' as const }
-            : { id: job.id, status: 'failed' as const, output: { message: errorMessage(outcome.reason) } };
-        });
-      };
-      // One fetch loop per unit of concurrency, one job at a time: a job enqueued while other
-      // loops are busy is taken by an idle one at once (in batches it waited for a whole batch to
-      // finish: measured, 1.4x the model time on the critical path). pg-boss waits out its poll
-      // interval after a fetch unless a NOTIFY arrived meanwhile, so a loop that has just finished
-      // a job wakes itself and fetches again at once: a backlog drains as fast as the handlers run,
-      // and only an empty fetch waits for the next NOTIFY. A NOTIFY wakes every idle loop, so
-      // polling is only the backstop for what no NOTIFY announces (a retry's delay running out):
-      // the first loop polls every 2 s, the others rarely, or an idle worker would poll
-      // `concurrency` times per interval and queue.
-      for (let loop = 0; loop < concurrency; loop += 1) {
-        const pollSeconds = loop === 0 ? 2 : 30;
-        let workerId: string | undefined;
-        workerId = await boss.work<Payloads[typeof name]>(
-          name,
-          { batchSize: 1, localConcurrency: 1, perJobResults: true, pollingIntervalSeconds: pollSeconds, notifyPollingIntervalSeconds: pollSeconds },
-          async (jobs: Job<Payloads[typeof name]>[]) => {
-            const results = await settle(jobs);
-            if (workerId) boss.notifyWorker(workerId);
-            return results;
-          },
-        );
-      }
+      const consumer = startQueueConsumer<Payloads[typeof name]>({
+        boss,
+        queue: name,
+        handler,
+        concurrency: Math.max(1, workOptions.concurrency ?? 1),
+        logger,
+        pollMs: options.pollMs ?? DEFAULT_POLL_MS,
+        heartbeatMs: heartbeatSeconds ? heartbeatSeconds * 1000 : 0,
+      });
+      consumers.push(consumer);
+      consumersByQueue.set(name, [...(consumersByQueue.get(name) ?? []), consumer]);
+      await listening();
     },
     async stop(timeoutMs = 20_000) {
-      await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+      // Every consumer stops fetching at once and drains within the same grace.
+      await Promise.all(consumers.map((consumer) => consumer.stop(timeoutMs)));
+      await listener?.close();
+      await boss.stop({ graceful: true, timeout: 1_000, close: true });
     },
   };
 }
@@ -139,10 +161,6 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
 /** The policy in pg-boss's own option names (it ignores names it does not know, such as retryDelaySeconds). */
 function bossQueueOptions(policy: QueuePolicy) {
   return { retryLimit: policy.retryLimit, retryDelay: policy.retryDelaySeconds, retryBackoff: policy.retryBackoff, expireInSeconds: policy.expireInSeconds };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** pg-boss runs its INSERT on the caller's transaction through this adapter. */

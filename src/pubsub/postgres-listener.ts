@@ -21,8 +21,10 @@ export function createPostgresListener(options: {
   channel: string;
   logger: Logger;
   onNotification: (payload: string | undefined) => void;
+  /** After each (re)connection's LISTEN: what was sent while it was down was not heard. */
+  onConnected?: () => void;
 }): PostgresListener {
-  const { connectionString, channel, logger, onNotification } = options;
+  const { connectionString, channel, logger, onNotification, onConnected } = options;
   let client: pg.Client | undefined;
   let closed = false;
   let retryMs = FIRST_RETRY_MS;
@@ -38,7 +40,7 @@ export function createPostgresListener(options: {
     const onLost = (error?: Error) => {
       if (lost || closed) return;
       lost = true;
-      logger.warn({ err: error, retryInMs: retryMs }, 'live events: the listening connection dropped; reconnecting');
+      logger.warn({ err: error, channel, retryInMs: retryMs }, 'the LISTEN connection dropped; reconnecting');
       scheduleReconnect();
     };
     next.on('error', onLost);
@@ -57,6 +59,7 @@ export function createPostgresListener(options: {
     }
     client = next;
     retryMs = FIRST_RETRY_MS;
+    onConnected?.();
   };
 
   const scheduleReconnect = () => {
@@ -66,7 +69,7 @@ export function createPostgresListener(options: {
       connect().catch((error: unknown) => {
         if (closed) return;
         retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
-        logger.warn({ err: error, retryInMs: retryMs }, 'live events: reconnecting failed; trying again');
+        logger.warn({ err: error, channel, retryInMs: retryMs }, 'the LISTEN connection could not reconnect; trying again');
         scheduleReconnect();
       });
     }, retryMs);
