@@ -15,8 +15,18 @@ export async function recordStep(manager: EntityManager, entry: { leadId: string
   return rows.length === 1;
 }
 
-export async function hasStep(manager: EntityManager, leadId: string, key: string): Promise<boolean> {
-  const rows = (await manager.query(`SELECT 1 FROM lead_pipeline_steps WHERE lead_id = $1 AND key = $2`, [leadId, key])) as unknown[];
+/**
+ * Locks the lead row and records the output, in one statement: only while the lead is in this
+ * generation and not erased (a re-run or an erasure that committed first wins), and only once per
+ * key. False when either stops it.
+ */
+export async function recordStepOfCurrentLead(manager: EntityManager, entry: { leadId: string; generation: number; key: string; step: string; output: unknown }): Promise<boolean> {
+  const rows = (await manager.query(
+    `WITH lead AS (SELECT id FROM leads WHERE id = $1 AND pipeline_generation = $4 AND erased_at IS NULL FOR UPDATE)
+     INSERT INTO lead_pipeline_steps (lead_id, key, step, generation, output) SELECT id, $2, $3, $4, $5 FROM lead
+       ON CONFLICT (lead_id, key) DO NOTHING RETURNING key`,
+    [entry.leadId, entry.key, entry.step, entry.generation, JSON.stringify(entry.output)],
+  )) as unknown[];
   return rows.length === 1;
 }
 

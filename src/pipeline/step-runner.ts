@@ -6,7 +6,7 @@ import { Lead } from '../entities/lead.entity.js';
 import type { LeadStatus } from '../entities/enums.js';
 import type { PipelineContext } from './pipeline-context.js';
 import type { LeadStep } from './pipeline-jobs.js';
-import { hasStep, recordStep } from './step-memo.js';
+import { recordStepOfCurrentLead } from './step-memo.js';
 
 /**
  * The shape every step follows: read the lead and check the job is still current, compute (model
@@ -25,9 +25,16 @@ export class StaleStepError extends Error {
 
 /** The lead, if this job is still its business: same generation, not erased, in one of `statuses`. */
 export async function currentLead(context: PipelineContext, payload: LeadStep, statuses: readonly LeadStatus[], key: string): Promise<Lead | null> {
-  const lead = await context.dataSource.getRepository(Lead).findOneBy({ id: payload.leadId });
+  // One round trip: the lead, and whether this step's key is taken already.
+  const { entities, raw } = await context.dataSource
+    .getRepository(Lead)
+    .createQueryBuilder('lead')
+    .addSelect('EXISTS (SELECT 1 FROM lead_pipeline_steps step WHERE step.lead_id = lead.id AND step.key = :key)', 'step_done')
+    .where('lead.id = :id', { id: payload.leadId, key })
+    .getRawAndEntities<{ step_done: boolean }>();
+  const lead = entities[0] ?? null;
   const ours = lead && !lead.erasedAt && lead.pipelineGeneration === payload.generation;
-  const done = ours ? await hasStep(context.dataSource.manager, payload.leadId, key) : false;
+  const done = ours ? raw[0]?.step_done === true : false;
   const reason = !lead
     ? 'lead not found'
     : lead.erasedAt
@@ -61,7 +68,7 @@ async function announceAgain(context: PipelineContext, leadId: string): Promise<
 
 /**
  * Applies a step once: locks the lead row (so a re-run started meanwhile wins), re-checks the
- * generation, claims the key, then runs `apply`. Returns false when the step was stale or done.
+ * generation and claims the key (one statement), then runs `apply`. Returns false when the step was stale or done.
  */
 export async function applyStep(
   context: PipelineContext,
@@ -71,13 +78,7 @@ export async function applyStep(
   const { payload } = entry;
   try {
     return await context.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(`SELECT pipeline_generation, erased_at FROM leads WHERE id = $1 FOR UPDATE`, [payload.leadId])) as {
-        pipeline_generation: number;
-        erased_at: Date | null;
-      }[];
-      const row = rows[0];
-      if (!row || row.erased_at || row.pipeline_generation !== payload.generation) return false;
-      if (!(await recordStep(manager, { leadId: payload.leadId, generation: payload.generation, key: entry.key, step: entry.step, output: entry.output }))) return false;
+      if (!(await recordStepOfCurrentLead(manager, { leadId: payload.leadId, generation: payload.generation, key: entry.key, step: entry.step, output: entry.output }))) return false;
       await apply(manager);
       return true;
     });
