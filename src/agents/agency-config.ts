@@ -212,3 +212,19 @@ export function loadAgencyConfig(path: string = DEFAULT_AGENCY_CONFIG_PATH): Age
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
 }
+
+/**
+ * `build` run once per agency configuration (the object, which a process keeps for its life), for
+ * what is costly to build on every call, such as a schema zod compiles on its first parse.
+ */
+export function perAgency<T>(build: (agency: AgencyConfig) => T): (agency: AgencyConfig) => T {
+  const built = new WeakMap<AgencyConfig, T>();
+  return (agency) => {
+    let value = built.get(agency);
+    if (value === undefined) {
+      value = build(agency);
+      built.set(agency, value);
+    }
+    return value;
+  };
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchema } from './agent-support.js';
 import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
+import { perAgency } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
 import { namesLanguages, readStatedNeeds, type StatedNeedKind } from './stated-needs.js';
 import { asksForFavours, readLeadSignals } from './lead-signals.js';
@@ -47,7 +48,10 @@ const requirementsObject = z.object({
 });
 
 /** The output schema, with the component ids of this agency's catalogue. */
-export function requirementsSchema(agency: AgencyConfig) {
+/** Built once per agency configuration: zod compiles a schema on its first parse. */
+export const requirementsSchema = perAgency(buildRequirementsSchema);
+
+function buildRequirementsSchema(agency: AgencyConfig) {
   const ids = agency.components.map((component) => component.id) as [string, ...string[]];
   const item = requirementsObject.shape.requirements.element;
   return requirementsObject

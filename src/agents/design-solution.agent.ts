@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, expectedComponentCost, formatMoney, leadLanguageSchema } from './agent-support.js';
 import type { AgencyConfig, AgencyLanguage } from './agency-config.js';
+import { perAgency } from './agency-config.js';
 import { REQUIREMENT_PRIORITIES } from './analyse-requirements.agent.js';
 import { parseBudget } from './budget-parser.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
@@ -58,7 +59,10 @@ const designObject = z.object({
 });
 
 /** The output schema, with the component ids of this agency's catalogue. */
-export function designSchema(agency: AgencyConfig) {
+/** Built once per agency configuration: zod compiles a schema on its first parse. */
+export const designSchema = perAgency(buildDesignSchema);
+
+function buildDesignSchema(agency: AgencyConfig) {
   const ids = agency.components.map((component) => component.id) as [string, ...string[]];
   const item = designObject.shape.alternatives.element;
   return designObject

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agencyLanguage, componentRole, DATA_NOT_INSTRUCTIONS, delimitedData, halfDays, leadLanguageSchema } from './agent-support.js';
 import type { AgencyConfig, AgencyLanguage } from './agency-config.js';
+import { perAgency } from './agency-config.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
 /**
@@ -48,7 +49,10 @@ function checkEstimate(value: z.output<typeof estimateObject>, context: z.Refine
   }
 }
 
-export function estimateSchema(agency: AgencyConfig) {
+/** Built once per agency configuration: zod compiles a schema on its first parse. */
+export const estimateSchema = perAgency(buildEstimateSchema);
+
+function buildEstimateSchema(agency: AgencyConfig) {
   const components = agency.components.map((component) => component.id) as [string, ...string[]];
   const roles = agency.rateCard.map((role) => role.id) as [string, ...string[]];
   const item = estimateObject.shape.workPackages.element;

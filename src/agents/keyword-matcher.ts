@@ -24,6 +24,17 @@ export function normalizeText(text: string): string {
 }
 
 const cache = new Map<string, RegExp>();
+const globalCache = new Map<string, RegExp>();
+
+/** The keyword's pattern with the g flag, for matchAll (which copies it, so the shared one keeps lastIndex 0). */
+function globalPatternFor(keyword: string): RegExp {
+  let pattern = globalCache.get(keyword);
+  if (!pattern) {
+    pattern = new RegExp(patternFor(keyword).source, 'g');
+    globalCache.set(keyword, pattern);
+  }
+  return pattern;
+}
 
 function patternFor(keyword: string): RegExp {
   let pattern = cache.get(keyword);
@@ -53,8 +64,7 @@ export function matchCatalogue<T extends { readonly id: string }>(
   const found: { entry: T; keyword: string; start: number; end: number }[] = [];
   for (const entry of entries) {
     for (const keyword of new Set(keywordsOf(entry))) {
-      const global = new RegExp(patternFor(keyword).source, 'g');
-      for (const match of normalizedText.matchAll(global)) {
+      for (const match of normalizedText.matchAll(globalPatternFor(keyword))) {
         found.push({ entry, keyword, start: match.index, end: match.index + match[0].length });
       }
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, formatMoney, leadLanguageSchema } from './agent-support.js';
 import type { AgencyConfig, AgencyLanguage } from './agency-config.js';
+import { perAgency } from './agency-config.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
 /**
@@ -57,7 +58,10 @@ const priceObject = z.object({
 export const priceFloor = (agency: AgencyConfig) => Math.max(agency.pricing.minTotal, agency.minimumProjectSize);
 export const clampTotal = (agency: AgencyConfig, amount: number) => Math.round(Math.min(agency.pricing.maxTotal, Math.max(priceFloor(agency), amount)));
 
-export function priceSchema(agency: AgencyConfig) {
+/** Built once per agency configuration: zod compiles a schema on its first parse. */
+export const priceSchema = perAgency(buildPriceSchema);
+
+function buildPriceSchema(agency: AgencyConfig) {
   const roles = agency.rateCard.map((role) => role.id) as [string, ...string[]];
   const item = priceObject.shape.lineItems.element;
   return priceObject

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgencyConfig, AgencyService } from './agency-config.js';
+import { perAgency } from './agency-config.js';
 import { parseBudget, type StatedBudget } from './budget-parser.js';
 import { matchCatalogue, normalizeText } from './keyword-matcher.js';
 import { readLeadSignals, withoutInstructions, type LeadSignals } from './lead-signals.js';
@@ -76,7 +77,10 @@ function checkConsistency(value: z.output<typeof qualificationObject>, context: 
 }
 
 /** The output schema, with the service ids of this agency's file. */
-export function qualificationSchema(agency: AgencyConfig) {
+/** Built once per agency configuration: zod compiles a schema on its first parse. */
+export const qualificationSchema = perAgency(buildQualificationSchema);
+
+function buildQualificationSchema(agency: AgencyConfig) {
   const ids = agency.services.offered.map((service) => service.id) as [string, ...string[]];
   return qualificationObject.extend({ matchedServices: z.array(z.enum(ids)).describe(qualificationObject.shape.matchedServices.description ?? '') }).superRefine(checkConsistency);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agencyLanguage, combineResults, DATA_NOT_INSTRUCTIONS, delimitedData, formatMoney, halfDays } from './agent-support.js';
 import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
+import { perAgency } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
 import { matchCatalogue, normalizeText } from './keyword-matcher.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
@@ -60,7 +61,10 @@ const changesObject = z.object({
 });
 export type ProposalChanges = z.output<typeof changesObject>;
 
-export function proposalChangesSchema(agency: AgencyConfig) {
+/** Built once per agency configuration: zod compiles a schema on its first parse. */
+export const proposalChangesSchema = perAgency(buildProposalChangesSchema);
+
+function buildProposalChangesSchema(agency: AgencyConfig) {
   const ids = agency.components.map((component) => component.id) as [string, ...string[]];
   return changesObject.extend({ removeComponentIds: z.array(z.enum(ids)).describe(changesObject.shape.removeComponentIds.description ?? '') });
 }
