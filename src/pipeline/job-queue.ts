@@ -18,6 +18,12 @@ export interface QueuePolicy {
    * queue be active at a time across every process (the Slack card posts, in order).
    */
   policy?: 'standard' | 'singleton';
+  /**
+   * Where a job goes that failed its last attempt (its handler threw, its worker was lost, it ran
+   * past its expiry): a copy lands on this queue, with where it came from (`JobHandler`'s
+   * `deadLettered`). The queue must be one of the same `queues`.
+   */
+  deadLetter?: string;
 }
 
 export const DEFAULT_QUEUE_POLICY: QueuePolicy = { retryLimit: 5, retryDelaySeconds: 2, retryBackoff: true, expireInSeconds: 900 };
@@ -37,7 +43,16 @@ export interface EnqueueOptions {
   startAfter?: Date;
 }
 
-export type JobHandler<T> = (payload: T, job: { id: string; retryCount: number; signal: AbortSignal }) => Promise<void>;
+export interface DeadLetteredFrom {
+  /** The queue the job failed on. */
+  queue: string;
+  /** Its last attempt's retry count. */
+  retryCount: number;
+  /** What its last attempt failed with (pg-boss's output: `{ message }` for the usual causes). */
+  output: unknown;
+}
+
+export type JobHandler<T> = (payload: T, job: { id: string; retryCount: number; signal: AbortSignal; deadLettered?: DeadLetteredFrom }) => Promise<void>;
 
 /**
  * The durable job queue, over pg-boss on the application's own PostgreSQL. `Payloads` maps each
@@ -45,7 +60,8 @@ export type JobHandler<T> = (payload: T, job: { id: string; retryCount: number; 
  */
 export interface JobQueue<Payloads extends Record<string, object>> {
   enqueue<Name extends keyof Payloads & string>(name: Name, payload: Payloads[Name], options?: EnqueueOptions): Promise<string | null>;
-  work<Name extends keyof Payloads & string>(name: Name, handler: JobHandler<Payloads[Name]>, options?: { concurrency?: number }): Promise<void>;
+  /** `deadLetters`: the queue is a dead-letter queue; its handler is told where each job failed. */
+  work<Name extends keyof Payloads & string>(name: Name, handler: JobHandler<Payloads[Name]>, options?: { concurrency?: number; deadLetters?: boolean }): Promise<void>;
   /** Stops fetching, lets running handlers finish (up to `timeoutMs`), then closes the pool. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -98,7 +114,9 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
   });
   boss.on('error', (error: unknown) => logger.error({ err: error, component: 'job-queue' }, 'job queue error'));
   await boss.start();
-  for (const [name, policy] of Object.entries(options.queues) as [string, Partial<QueuePolicy>][]) {
+  // A dead-letter queue exists before the queues that name it.
+  const queueEntries = (Object.entries(options.queues) as [string, Partial<QueuePolicy>][]).sort(([, a], [, b]) => Number(Boolean(a.deadLetter)) - Number(Boolean(b.deadLetter)));
+  for (const [name, policy] of queueEntries) {
     const settings = { ...bossQueueOptions({ ...DEFAULT_QUEUE_POLICY, ...policy }), ...(heartbeatSeconds ? { heartbeatSeconds } : {}) };
     // notify: sending a job of the queue NOTIFYs the consumers, which otherwise wait for a poll.
     await boss.createQueue(name, { ...settings, notify: true, ...(policy.policy ? { policy: policy.policy } : {}) });
@@ -144,6 +162,7 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
         logger,
         pollMs: options.pollMs ?? DEFAULT_POLL_MS,
         heartbeatMs: heartbeatSeconds ? heartbeatSeconds * 1000 : 0,
+        deadLetters: workOptions.deadLetters ?? false,
       });
       consumers.push(consumer);
       consumersByQueue.set(name, [...(consumersByQueue.get(name) ?? []), consumer]);
@@ -160,7 +179,13 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
 
 /** The policy in pg-boss's own option names (it ignores names it does not know, such as retryDelaySeconds). */
 function bossQueueOptions(policy: QueuePolicy) {
-  return { retryLimit: policy.retryLimit, retryDelay: policy.retryDelaySeconds, retryBackoff: policy.retryBackoff, expireInSeconds: policy.expireInSeconds };
+  return {
+    retryLimit: policy.retryLimit,
+    retryDelay: policy.retryDelaySeconds,
+    retryBackoff: policy.retryBackoff,
+    expireInSeconds: policy.expireInSeconds,
+    ...(policy.deadLetter ? { deadLetter: policy.deadLetter } : {}),
+  };
 }
 
 /** pg-boss runs its INSERT on the caller's transaction through this adapter. */

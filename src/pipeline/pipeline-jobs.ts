@@ -42,8 +42,17 @@ export interface PipelinePayloads {
   /** Writes the next revision from a rejected one, with the approver's feedback. */
   'proposal-rework': ProposalStep;
   'proposal-contract': { proposalId: string };
+  /** A step's job that failed its last attempt without its handler recording so (see PIPELINE_DEAD_LETTER_QUEUE). */
+  'pipeline-dead-letter': object;
   [name: string]: object;
 }
+
+/**
+ * Where a step's job goes when its last attempt ends without the handler having marked the lead
+ * FAILED: the worker running it was killed or lost (its heartbeat lapsed), or it was stopped at
+ * shutdown. Its handler marks the lead FAILED as a step's own last failure does.
+ */
+export const PIPELINE_DEAD_LETTER_QUEUE = 'pipeline-dead-letter';
 
 export type PipelineStepName = Exclude<keyof PipelinePayloads, number>;
 
@@ -65,9 +74,10 @@ export const PIPELINE_STEPS = [
 
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
-/** Every step's queue policy: retries with exponential backoff, then the lead is FAILED. */
-export function pipelineQueuePolicies(settings: { stepRetries: number; retryDelayMs: number; stepTimeoutMs: number }): Record<PipelineStep, Partial<QueuePolicy>> {
+/** Every step's queue policy: retries with exponential backoff, then the lead is FAILED; and the dead-letter queue's. */
+export function pipelineQueuePolicies(settings: { stepRetries: number; retryDelayMs: number; stepTimeoutMs: number }): Record<PipelineStep | typeof PIPELINE_DEAD_LETTER_QUEUE, Partial<QueuePolicy>> {
   const policy: Partial<QueuePolicy> = {
+    deadLetter: PIPELINE_DEAD_LETTER_QUEUE,
     retryLimit: settings.stepRetries,
     retryDelaySeconds: Math.max(0, Math.round(settings.retryDelayMs / 1000)),
     retryBackoff: settings.retryDelayMs > 0,
@@ -75,5 +85,9 @@ export function pipelineQueuePolicies(settings: { stepRetries: number; retryDela
     // that dies mid-step releases the job when it expires.
     expireInSeconds: Math.max(1, Math.round(settings.stepTimeoutMs / 1000)),
   };
-  return Object.fromEntries(PIPELINE_STEPS.map((step) => [step, policy])) as Record<PipelineStep, Partial<QueuePolicy>>;
+  return {
+    ...(Object.fromEntries(PIPELINE_STEPS.map((step) => [step, policy])) as Record<PipelineStep, Partial<QueuePolicy>>),
+    // Marking a lead FAILED is one short transaction: the default retries cover a database blip.
+    [PIPELINE_DEAD_LETTER_QUEUE]: {},
+  };
 }

@@ -3,7 +3,7 @@ import { returnedRows } from '../database/query-rows.js';
 import { jobDuration } from '../metrics/metrics.js';
 import type { JobQueue } from './job-queue.js';
 import type { PipelineContext } from './pipeline-context.js';
-import { PIPELINE_STEPS, type PipelinePayloads, type PipelineStep } from './pipeline-jobs.js';
+import { PIPELINE_DEAD_LETTER_QUEUE, PIPELINE_STEPS, type PipelinePayloads, type PipelineStep } from './pipeline-jobs.js';
 import { activity, StaleStepError } from './step-runner.js';
 import { recordStep, stepKey } from './step-memo.js';
 import { contractStep } from './steps/contract.step.js';
@@ -78,6 +78,36 @@ export async function startPipelineWorker(
       { concurrency: options.concurrency },
     );
   }
+  await queue.work(
+    PIPELINE_DEAD_LETTER_QUEUE,
+    async (payload, job) => {
+      const from = job.deadLettered;
+      const step = PIPELINE_STEPS.find((name) => name === from?.queue);
+      if (!from || !step) {
+        context.logger.error({ jobId: job.id, from: from?.queue }, 'a dead-lettered job from no pipeline step: left as it is');
+        return;
+      }
+      const reason = lostAttemptReason(from.output);
+      context.logger.warn({ leadId: (payload as { leadId?: string }).leadId, step, reason }, 'pipeline step lost on its last attempt');
+      await markFailed({ ...context, logger: context.logger.child({ step, jobId: job.id }) }, step, payload, new LostAttemptError(reason), from.retryCount + 1);
+    },
+    { concurrency: 1, deadLetters: true },
+  );
+}
+
+/** A step's last attempt that ended without its handler: killed, lost or stopped with the worker. */
+class LostAttemptError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LostAttemptError';
+  }
+}
+
+/** The failed attempt's output: `{ message }` from this worker's own fail, `{ value: { message } }` from pg-boss's supervisor. */
+function lostAttemptReason(output: unknown): string {
+  const messageOf = (value: unknown) => (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string' ? (value as { message: string }).message : undefined);
+  const message = messageOf(output) ?? messageOf((output as { value?: unknown } | null)?.value);
+  return `the last attempt did not finish (${message ?? 'no reason recorded'}): its worker was stopped or lost`;
 }
 
 async function markFailed(context: PipelineContext, step: PipelineStep, payload: object, error: unknown, attempts: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Job, PgBoss } from 'pg-boss';
+import type { Job, JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Logger } from '../logger.js';
 import type { JobHandler } from './job-queue.js';
 
@@ -13,6 +13,8 @@ export interface QueueConsumerOptions<T> {
   pollMs: number;
   /** The queue's heartbeat: running jobs are refreshed at half of it. 0: no heartbeat. */
   heartbeatMs: number;
+  /** A dead-letter queue: each job is fetched with where it failed, for the handler. */
+  deadLetters: boolean;
 }
 
 export interface QueueConsumer {
@@ -47,7 +49,7 @@ const FETCH_ERROR_BACKOFF_MS = [250, 1_000, 5_000];
  * late answer from a released attempt changes nothing.
  */
 export function startQueueConsumer<T>(options: QueueConsumerOptions<T>): QueueConsumer {
-  const { boss, queue, handler, concurrency, logger, pollMs, heartbeatMs } = options;
+  const { boss, queue, handler, concurrency, logger, pollMs, heartbeatMs, deadLetters } = options;
   const running = new Map<string, RunningJob>();
   let stopping = false;
   /** Set by wake(), cleared just before a fetch: a NOTIFY that lands during a fetch is not lost. */
@@ -111,7 +113,8 @@ export function startQueueConsumer<T>(options: QueueConsumerOptions<T>): QueueCo
     }
   };
 
-  const run = (fetched: Job<T>) => {
+  const run = (fetched: Job<T> | JobWithMetadata<T>) => {
+    const deadLettered = 'sourceName' in fetched && fetched.sourceName ? { queue: fetched.sourceName, retryCount: fetched.sourceRetryCount ?? 0, output: fetched.sourceOutput } : undefined;
     const attempt = { id: fetched.id, retryCount: fetched.retryCount };
     const controller = new AbortController();
     const job: RunningJob = { attempt, controller, released: false, done: Promise.resolve() };
@@ -124,7 +127,7 @@ export function startQueueConsumer<T>(options: QueueConsumerOptions<T>): QueueCo
     expiry.unref();
     running.set(attempt.id, job);
     job.done = Promise.resolve()
-      .then(() => handler(fetched.data, { id: attempt.id, retryCount: attempt.retryCount, signal: controller.signal }))
+      .then(() => handler(fetched.data, { id: attempt.id, retryCount: attempt.retryCount, signal: controller.signal, ...(deadLettered ? { deadLettered } : {}) }))
       .then(
         () => ({ status: 'fulfilled', value: undefined }) as const,
         (reason: unknown) => ({ status: 'rejected', reason }) as const,
@@ -163,7 +166,7 @@ export function startQueueConsumer<T>(options: QueueConsumerOptions<T>): QueueCo
         woken = false;
         lastFetchAt = Date.now();
         try {
-          const jobs = await boss.fetch<T>(queue, { batchSize: free });
+          const jobs = deadLetters ? await boss.fetch<T>(queue, { batchSize: free, includeMetadata: true }) : await boss.fetch<T>(queue, { batchSize: free });
           failures = 0;
           lastFetchFilled = jobs.length === free;
           // Fetched as a stop began: they run within its grace like the others, or are handed back.
