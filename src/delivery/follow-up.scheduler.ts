@@ -115,10 +115,10 @@ export class FollowUpScheduler {
           data: { proposalId: row.id, outboundMessageId: written, number },
           actor: 'agent:follow-up-writer',
         });
+        await events.leadChanged(row.lead_id, manager);
       }
       return written;
     });
-    if (id) await events.leadChanged(row.lead_id);
     return id !== null;
   }
 

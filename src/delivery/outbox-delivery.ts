@@ -146,25 +146,23 @@ export class OutboxDelivery {
   /** Accepted: the row is SENT, and what the sending completes is recorded in the same transaction. */
   private async recordSent(message: OutboundMessage, acceptedAt: Date): Promise<void> {
     const { dataSource, events } = this.dependencies;
-    const changed = await dataSource.transaction(async (manager) => {
+    await dataSource.transaction(async (manager) => {
       const rows = returnedRows(
         (await manager.query(
           `UPDATE outbound_messages SET status = 'sent', sent_at = $2, claimed_at = NULL, last_error = NULL, updated_at = now() WHERE id = $1 AND status = 'sending' RETURNING id`,
           [message.id, acceptedAt],
         )) as unknown,
       );
-      if (rows.length !== 1) return { lead: false, proposal: false };
-      if (!message.leadId) return { lead: false, proposal: false };
+      if (rows.length !== 1 || !message.leadId) return;
       await manager.getRepository(LeadActivity).insert({ leadId: message.leadId, type: 'email.sent', data: { outboundMessageId: message.id, kind: message.kind, attempts: message.attempts }, actor: 'system' });
       if (message.kind === 'first_reply') {
         await manager.query(`UPDATE leads SET first_response_at = $2, version = version + 1, updated_at = now() WHERE id = $1 AND first_response_at IS NULL`, [message.leadId, acceptedAt]);
-        return { lead: true, proposal: false };
       }
-      if (message.kind === 'proposal' && message.proposalId) return { lead: true, proposal: await this.markProposalSent(manager, message, acceptedAt) };
-      return { lead: true, proposal: false };
+      if (message.kind === 'proposal' && message.proposalId && (await this.markProposalSent(manager, message, acceptedAt))) {
+        await events.proposalChanged(message.proposalId, ProposalStatus.SENT, manager);
+      }
+      await events.leadChanged(message.leadId, manager);
     });
-    if (changed.proposal && message.proposalId) await events.proposalChanged(message.proposalId, ProposalStatus.SENT);
-    if (changed.lead && message.leadId) await events.leadChanged(message.leadId);
   }
 
   /** APPROVED → SENT exactly once (a conditional transition), and the lead with it. */

@@ -118,18 +118,17 @@ async function markFailed(context: PipelineContext, step: PipelineStep, payload:
     return;
   }
   const { leadId, generation } = payload as { leadId: string; generation: number };
-  const failed = await context.dataSource.transaction(async (manager) => {
+  await context.dataSource.transaction(async (manager) => {
     const rows = (await manager.query(
       `UPDATE leads SET status = 'failed', version = version + 1, updated_at = now()
         WHERE id = $1 AND pipeline_generation = $2 AND erased_at IS NULL AND status = ANY($3::text[]) RETURNING id`,
       [leadId, generation, [...FAILABLE]],
     )) as unknown;
-    if (returnedRows(rows).length !== 1) return false;
+    if (returnedRows(rows).length !== 1) return;
     await recordStep(manager, { leadId, generation, key: stepKey(generation, 'failed'), step: 'failed', output: { step, payload, reason, attempts } });
     await activity(manager, leadId, 'pipeline.failed', { step, reason, attempts }, 'system');
-    return true;
+    await context.events.leadChanged(leadId, manager);
   });
-  if (failed) await context.events.leadChanged(leadId);
 }
 
 /** What a person needs to know, never a stack or a secret: the model layer's messages are redacted already. */

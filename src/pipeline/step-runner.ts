@@ -11,8 +11,9 @@ import { recordStepOfCurrentLead } from './step-memo.js';
 /**
  * The shape every step follows: read the lead and check the job is still current, compute (model
  * calls, outside any transaction), then apply in one transaction that records the step's output
- * under its key, changes the domain rows and enqueues what comes next. A redelivered or stale job
- * finds the key taken or the generation moved on, and does nothing.
+ * under its key, changes the domain rows, enqueues what comes next and sends its live events
+ * (delivered when it commits). A redelivered or stale job finds the key taken or the generation
+ * moved on, and does nothing.
  */
 
 /** Thrown inside `applyStep` when the lead is no longer where the step expected: the transaction rolls back quietly. */
@@ -46,24 +47,11 @@ export async function currentLead(context: PipelineContext, payload: LeadStep, s
           : !statuses.includes(lead.status)
             ? `lead is ${lead.status}`
             : null;
-  if (done) await announceAgain(context, payload.leadId);
   if (reason) {
     context.logger.debug({ leadId: payload.leadId, key, reason }, 'pipeline step skipped');
     return null;
   }
   return lead;
-}
-
-/**
- * A job redelivered after its work committed: the worker that did it was killed (or lost its
- * connection) before it finished the job, and events go out after the commit, so it may also have
- * died before announcing the change. Announced again, as the rows are now: subscribers reload the
- * row for every event, so a repeat is harmless where a lost one would leave a dashboard behind.
- */
-async function announceAgain(context: PipelineContext, leadId: string): Promise<void> {
-  const proposals = (await context.dataSource.query(`SELECT id, status FROM proposals WHERE lead_id = $1 ORDER BY revision`, [leadId])) as { id: string; status: string }[];
-  for (const proposal of proposals) await context.events.proposalChanged(proposal.id, proposal.status);
-  await context.events.leadChanged(leadId);
 }
 
 /**

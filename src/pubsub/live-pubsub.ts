@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import { LIVE_CHANNEL, LiveTopic, MAX_NOTIFY_PAYLOAD_BYTES, parseLiveMessage, type LivePayloads } from './live-topics.js';
@@ -10,14 +10,14 @@ type LocalArgs = { [Topic in LiveTopic]: [LivePayloads[Topic]] };
 
 /** Live events shared by every process on one database; also the services' DomainEvents. */
 export interface LivePubSub extends DomainEvents {
-  publish<Topic extends LiveTopic>(topic: Topic, payload: LivePayloads[Topic]): Promise<void>;
+  publish<Topic extends LiveTopic>(topic: Topic, payload: LivePayloads[Topic], within?: EntityManager): Promise<void>;
   subscribe<Topic extends LiveTopic>(topic: Topic): AsyncGenerator<LivePayloads[Topic]>;
   close(): Promise<void>;
 }
 
 /**
- * Publishing is `pg_notify` through the ordinary pool, in no transaction of its own, after the
- * change committed. Delivery is only through the listening connection, also for this process's
+ * Publishing is `pg_notify`: in the transaction of the change where the caller passes it (see
+ * DomainEvents), otherwise through the ordinary pool after the change committed. Delivery is only through the listening connection, also for this process's
  * own events: one path, so every process sees events in the same order. Locally, a yoga pubsub
  * fans each notification out to the subscribers.
  */
@@ -46,9 +46,14 @@ export async function createLivePubSub(options: { dataSource: DataSource; logger
   });
   await listener.start();
 
-  const publish = async <Topic extends LiveTopic>(topic: Topic, payload: LivePayloads[Topic]) => {
+  const publish = async <Topic extends LiveTopic>(topic: Topic, payload: LivePayloads[Topic], within?: EntityManager) => {
     const text = JSON.stringify({ topic, ...payload });
     if (Buffer.byteLength(text) > MAX_NOTIFY_PAYLOAD_BYTES) throw new Error(`Live event too large for NOTIFY (${topic})`);
+    // NOTIFY is transactional: sent by the change's own transaction, it goes out exactly when that commits.
+    if (within) {
+      await within.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, text]);
+      return;
+    }
     try {
       await dataSource.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, text]);
     } catch (error) {
@@ -60,8 +65,8 @@ export async function createLivePubSub(options: { dataSource: DataSource; logger
   return {
     publish,
     subscribe: (topic) => local.subscribe(topic) as never,
-    leadChanged: (leadId) => publish(LiveTopic.LEAD_CHANGED, { id: leadId }),
-    proposalChanged: (proposalId, status) => publish(LiveTopic.PROPOSAL_CHANGED, { id: proposalId, status }),
+    leadChanged: (leadId, within) => publish(LiveTopic.LEAD_CHANGED, { id: leadId }, within),
+    proposalChanged: (proposalId, status, within) => publish(LiveTopic.PROPOSAL_CHANGED, { id: proposalId, status }, within),
     close: () => listener.close(),
   };
 }

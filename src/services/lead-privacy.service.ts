@@ -128,9 +128,9 @@ export class LeadPrivacyService {
       );
       // This activity also asks the CRM sync to delete the lead's HubSpot contact and deal (the integrations trigger).
       await manager.insert(LeadActivity, { leadId, type: 'lead.erased', data: {}, actor });
+      await this.events.leadChanged(leadId, manager);
       return true;
     });
-    if (changed) await this.events.leadChanged(leadId);
     return true;
   }
 

@@ -51,7 +51,6 @@ export class LeadWebhookService {
         if (winner) return { status: 200, body: winner.response, repeated: true };
         continue;
       }
-      await this.leads.announce(result);
       return { status: 202, body: { leadId: result.lead.id }, repeated: false };
     }
   }

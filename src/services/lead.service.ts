@@ -147,13 +147,12 @@ export class LeadService {
       }
       throw error;
     }
-    await this.announce(result);
     return result;
   }
 
   /**
    * The submission inside a transaction the caller owns, for entry points that write their own
-   * record with the lead (the webhook's delivery). Call `announce` after the commit.
+   * record with the lead (the webhook's delivery). A new lead is announced by that transaction.
    */
   async submitWithin(manager: EntityManager, submission: ParsedSubmission, actor: string, options: SubmitOptions = {}): Promise<SubmitLeadResult> {
     const { fields, idempotencyKey, inputHash } = submission;
@@ -188,12 +187,8 @@ export class LeadService {
       actor,
     });
     for (const hook of this.createdHooks) await hook(lead, manager);
+    await this.events.leadChanged(lead.id, manager);
     return { lead, created: true };
-  }
-
-  /** After the commit, so a subscriber that loads the lead finds it. */
-  async announce(result: SubmitLeadResult): Promise<void> {
-    if (result.created) await this.events.leadChanged(result.lead.id);
   }
 
   findById(id: string): Promise<Lead | null> {

@@ -92,8 +92,8 @@ export class OutboxService {
       await manager.query(`UPDATE leads SET replied_at = $2, version = version + 1, updated_at = now() WHERE id = $1`, [lead.id, now]);
       const cancelled = await this.cancelQueued(manager, lead.id, ['follow_up'], 'not sent: the lead replied');
       await manager.getRepository(LeadActivity).insert({ leadId: lead.id, type: 'lead.replied', data: { text: parsed, followUpsCancelled: cancelled }, actor });
+      await this.events.leadChanged(lead.id, manager);
     });
-    await this.events.leadChanged(lead.id);
     return this.dataSource.getRepository(Lead).findOneByOrFail({ id: lead.id });
   }
 
@@ -122,9 +122,9 @@ export class OutboxService {
       if (updated.length === 0) return false;
       const cancelled = await this.cancelQueued(manager, leadId, ['first_reply', 'follow_up'], 'not sent: the lead unsubscribed');
       await manager.getRepository(LeadActivity).insert({ leadId, type: 'lead.unsubscribed', data: { cancelled }, actor: 'lead' });
+      await this.events.leadChanged(leadId, manager);
       return true;
     });
-    if (changed) await this.events.leadChanged(leadId);
     return true;
   }
 
@@ -177,13 +177,13 @@ export class OutboxService {
           });
         }
         if (to === OutboundStatus.PENDING) await enqueueDelivery(manager, this.settings, this.queue, id);
+        if (message.leadId) await this.events.leadChanged(message.leadId, manager);
       })
       .catch(async (error: unknown) => {
         // The unique index on approval_decisions(outbound_message_id) is the last line of defence.
         if (isUniqueViolation(error)) throw conflict('Outbound message', id, (await this.dataSource.getRepository(OutboundMessage).findOneBy({ id }))?.status ?? 'unknown', action);
         throw error;
       });
-    if (message.leadId) await this.events.leadChanged(message.leadId);
     return this.dataSource.getRepository(OutboundMessage).findOneByOrFail({ id });
   }
 

@@ -60,8 +60,9 @@ export class PipelineService {
       const generation = await this.bumpGeneration(manager, lead.id);
       await manager.getRepository(LeadActivity).insert({ leadId: lead.id, type: 'pipeline.requalify', data: { from: lead.status, generation }, actor });
       await this.queue.enqueue('lead-qualify', { leadId: lead.id, generation }, { manager, onceKey: stepKey(generation, 'qualify', lead.id) });
+      await this.events.leadChanged(lead.id, manager);
     });
-    return this.afterChange(lead.id);
+    return this.reload(lead.id);
   }
 
   /** Runs a FAILED lead's failed step again (from intake when the failure left no record). */
@@ -77,8 +78,9 @@ export class PipelineService {
       await manager.getRepository(LeadActivity).insert({ leadId: lead.id, type: 'pipeline.retry', data: { step, generation }, actor });
       const payload = { ...(failure?.payload ?? {}), leadId: lead.id, generation } as PipelinePayloads[typeof step];
       await this.queue.enqueue(step, payload, { manager, onceKey: stepKey(generation, 'retry', step, lead.id) });
+      await this.events.leadChanged(lead.id, manager);
     });
-    return this.afterChange(lead.id);
+    return this.reload(lead.id);
   }
 
   /**
@@ -89,7 +91,7 @@ export class PipelineService {
     const lead = await this.mustFind(leadId);
     const from = [LeadStatus.AWAITING_APPROVAL, LeadStatus.IN_PROGRESS];
     if (!from.includes(lead.status)) throw conflict('Lead', lead.id, lead.status, 'given a regenerated proposal');
-    const { draft, superseded } = await this.dataSource.transaction(async (manager) => {
+    const draft = await this.dataSource.transaction(async (manager) => {
       const moved = (await manager.query(
         `UPDATE leads SET status = $3, version = version + 1, pipeline_generation = pipeline_generation + 1, updated_at = now()
           WHERE id = $1 AND version = $2 RETURNING pipeline_generation`,
@@ -110,11 +112,11 @@ export class PipelineService {
       );
       await manager.getRepository(LeadActivity).insert({ leadId: lead.id, type: 'pipeline.regenerate', data: { generation, draftId: created.id, revision: next, superseded: replacedRows.map((row) => row.id) }, actor });
       await this.queue.enqueue('proposal-design', { leadId: lead.id, generation, draftId: created.id }, { manager, onceKey: stepKey(generation, 'design', lead.id) });
-      return { draft: created, superseded: replacedRows.map((row) => row.id) };
+      for (const row of replacedRows) await this.events.proposalChanged(row.id, ProposalStatus.SUPERSEDED, manager);
+      await this.events.proposalChanged(created.id, created.status, manager);
+      await this.events.leadChanged(lead.id, manager);
+      return created;
     });
-    for (const id of superseded) await this.events.proposalChanged(id, ProposalStatus.SUPERSEDED);
-    await this.events.proposalChanged(draft.id, draft.status);
-    await this.events.leadChanged(lead.id);
     return draft;
   }
 
@@ -139,8 +141,7 @@ export class PipelineService {
     return lead;
   }
 
-  private async afterChange(leadId: string): Promise<Lead> {
-    await this.events.leadChanged(leadId);
+  private reload(leadId: string): Promise<Lead> {
     return this.dataSource.getRepository(Lead).findOneByOrFail({ id: leadId });
   }
 }

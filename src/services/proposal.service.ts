@@ -171,15 +171,14 @@ export class ProposalService {
           data: { proposalId: id, revision: proposal.revision, pendingSince: proposal.updatedAt.toISOString(), at: this.clock.now().toISOString() },
           actor,
         });
-        return manager.getRepository(Proposal).findOneByOrFail({ id });
+        const expired = await manager.getRepository(Proposal).findOneByOrFail({ id });
+        await this.announce(expired, manager);
+        return expired;
       })
       .catch((error: unknown) => {
         if (error instanceof AppError && error.code === 'CONFLICT') return null;
         throw error;
       });
-    if (!result) return null;
-    await this.events.proposalChanged(id, result.status);
-    await this.events.leadChanged(result.leadId);
     return result;
   }
 
@@ -198,10 +197,9 @@ export class ProposalService {
       ]);
       const updated = await manager.getRepository(Proposal).findOneByOrFail({ id });
       for (const hook of this.outcomeHooks) await hook(updated, outcome, manager);
+      await this.announce(updated, manager);
       return updated;
     });
-    await this.events.proposalChanged(id, result.status);
-    await this.events.leadChanged(result.leadId);
     return result;
   }
 
@@ -247,11 +245,10 @@ export class ProposalService {
         data: { proposalId: revision.id, revision: next, supersedes: id, fields: Object.keys(edits).filter((key) => edits[key as keyof typeof edits] != null) },
         actor,
       });
+      await this.events.proposalChanged(id, ProposalStatus.SUPERSEDED, manager);
+      await this.announce(revision, manager);
       return revision;
     });
-    await this.events.proposalChanged(id, ProposalStatus.SUPERSEDED);
-    await this.events.proposalChanged(created.id, created.status);
-    await this.events.leadChanged(created.leadId);
     return created;
   }
 
@@ -302,15 +299,21 @@ export class ProposalService {
         data: { proposalId: id, revision: proposal.revision, channel: who.channel, ...data },
         actor: who.actor,
       });
-      return manager.getRepository(Proposal).findOneByOrFail({ id });
+      const decided = await manager.getRepository(Proposal).findOneByOrFail({ id });
+      await this.announce(decided, manager);
+      return decided;
     }).catch(async (error: unknown) => {
       // The unique index on approval_decisions(proposal_id) is the last line of defence.
       if (isUniqueViolation(error)) throw conflict('Proposal', id, (await this.findById(id))?.status ?? 'unknown', action);
       throw error;
     });
-    await this.events.proposalChanged(id, result.status);
-    await this.events.leadChanged(result.leadId);
     return result;
+  }
+
+  /** The revision and its lead changed: sent by the transaction that changed them. */
+  private async announce(proposal: Proposal, manager: EntityManager): Promise<void> {
+    await this.events.proposalChanged(proposal.id, proposal.status, manager);
+    await this.events.leadChanged(proposal.leadId, manager);
   }
 
   private async mustFind(id: string): Promise<Proposal> {

@@ -68,6 +68,36 @@ describe(createLivePubSub.name, () => {
     await leads.return(undefined);
   });
 
+  it('sends an event given its transaction with that transaction: delivered when it commits, never when it rolls back', async () => {
+    const pubsub = await open();
+    const [dataSource] = dataSources.slice(-1);
+    const leads = pubsub.subscribe(LiveTopic.LEAD_CHANGED);
+    const received: string[] = [];
+    void (async () => {
+      for await (const event of { [Symbol.asyncIterator]: () => leads }) received.push(event.id);
+    })();
+    await assert.rejects(
+      dataSource!.transaction(async (manager) => {
+        await pubsub.leadChanged('55555555-5555-4555-8555-555555555555', manager);
+        throw new Error('the change failed');
+      }),
+      /the change failed/,
+    );
+    let heldUntilCommit = true;
+    await dataSource!.transaction(async (manager) => {
+      await pubsub.leadChanged('66666666-6666-4666-8666-666666666666', manager);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      heldUntilCommit = received.length === 0;
+    });
+    // An event after both, through the same path: once it is in, anything sent before it would be too.
+    await pubsub.leadChanged('77777777-7777-4777-8777-777777777777');
+    const deadline = Date.now() + 5_000;
+    while (received.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.ok(heldUntilCommit, 'nothing was delivered before the commit');
+    assert.deepEqual(received, ['66666666-6666-4666-8666-666666666666', '77777777-7777-4777-8777-777777777777']);
+    await leads.return(undefined);
+  });
+
   it('keeps delivering after its listening connection is killed', async () => {
     const publisher = await open();
     const subscriber = await open();

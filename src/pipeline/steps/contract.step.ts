@@ -38,11 +38,10 @@ export async function contractStep(context: PipelineContext, payload: PipelinePa
     context.agency,
     { leadId: lead.id, promptVersion, signal },
   );
-  const written = await context.dataSource.transaction(async (manager) => {
+  await context.dataSource.transaction(async (manager) => {
     const rows = (await manager.query(`UPDATE proposals SET contract_draft = $2, updated_at = now() WHERE id = $1 AND contract_draft IS NULL RETURNING id`, [proposal.id, draft.body])) as unknown;
-    if (returnedRows(rows).length !== 1) return false;
+    if (returnedRows(rows).length !== 1) return;
     await activity(manager, lead.id, 'contract.drafted', { proposalId: proposal.id, revision: proposal.revision }, `agent:${DRAFT_CONTRACT_AGENT.agent}`);
-    return true;
+    await context.events.proposalChanged(proposal.id, proposal.status, manager);
   });
-  if (written) await context.events.proposalChanged(proposal.id, proposal.status);
 }

@@ -26,7 +26,6 @@ export async function designStep(context: PipelineContext, payload: DraftStep, s
   });
   const chosen = design.alternatives.find((alternative) => alternative.id === design.chosenAlternativeId);
   if (!chosen) throw new StaleStepError('the chosen alternative is missing');
-  let designId: string | undefined;
   await applyStep(context, { payload, key, step: 'design', output: design }, async (tx) => {
     const next = await nextRevision(tx, 'solution_designs', lead.id);
     const row = await tx.getRepository(SolutionDesign).save(
@@ -43,9 +42,8 @@ export async function designStep(context: PipelineContext, payload: DraftStep, s
         confidence: design.confidence,
       }),
     );
-    designId = row.id;
     await activity(tx, lead.id, 'design.created', { designId: row.id, revision: next, chosen: chosen.id, alternatives: design.alternatives.length, confidence: design.confidence }, `agent:${DESIGN_SOLUTION_AGENT.agent}`);
     await context.queue.enqueue('proposal-estimate', { ...payload, designId: row.id }, { manager: tx, onceKey: stepKey(payload.generation, 'estimate', row.id) });
+    await context.events.leadChanged(lead.id, tx);
   });
-  if (designId) await context.events.leadChanged(lead.id);
 }

@@ -46,7 +46,7 @@ export async function intakeStep(context: PipelineContext, payload: LeadStep, si
   const detected = result.language.toLowerCase() as Language;
   const language = !languageGiven && result.languageConfidence >= LANGUAGE_CONFIDENCE ? detected : lead.language;
   const { normalised } = result;
-  const applied = await applyStep(context, { payload, key, step: 'intake', output: result }, async (tx) => {
+  await applyStep(context, { payload, key, step: 'intake', output: result }, async (tx) => {
     await moveLead(tx, lead.id, [LeadStatus.NEW, LeadStatus.QUALIFYING], LeadStatus.QUALIFYING, {
       name: normalised.name ?? lead.name,
       email: normalised.email ?? lead.email,
@@ -63,8 +63,8 @@ export async function intakeStep(context: PipelineContext, payload: LeadStep, si
       `agent:${INTAKE_AGENT.agent}`,
     );
     await context.queue.enqueue('lead-enrich', payload, { manager: tx, onceKey: stepKey(payload.generation, 'enrich', lead.id) });
+    await context.events.leadChanged(lead.id, tx);
   });
-  if (applied) await context.events.leadChanged(lead.id);
 }
 
 /** Whether whoever captured the lead stated its language (then intake does not overrule it). */

@@ -44,7 +44,7 @@ export async function qualifyStep(context: PipelineContext, payload: LeadStep, s
     enrichment: enrichment ? { industry: enrichment.industry, size: enrichment.size, country: enrichment.country } : null,
   };
 
-  const applied = await applyStep(context, { payload, key, step: 'qualify', output: { qualification, route } }, async (tx) => {
+  await applyStep(context, { payload, key, step: 'qualify', output: { qualification, route } }, async (tx) => {
     await moveLead(tx, lead.id, [LeadStatus.QUALIFYING], status, {
       fit_score: qualification.fitScore,
       priority: PRIORITY[qualification.priority],
@@ -55,6 +55,6 @@ export async function qualifyStep(context: PipelineContext, payload: LeadStep, s
     await activity(tx, lead.id, 'lead.qualified', { status, fitScore: qualification.fitScore, priority: qualification.priority, category: qualification.category, route: route.route }, `agent:${QUALIFY_LEAD_AGENT.agent}`);
     if (route.route !== 'discard') await context.queue.enqueue('lead-respond', payload, { manager: tx, onceKey: stepKey(payload.generation, 'respond', lead.id) });
     if (route.route === 'propose') await context.queue.enqueue('lead-requirements', payload, { manager: tx, onceKey: stepKey(payload.generation, 'requirements', lead.id) });
+    await context.events.leadChanged(lead.id, tx);
   });
-  if (applied) await context.events.leadChanged(lead.id);
 }

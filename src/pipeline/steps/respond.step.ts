@@ -40,7 +40,7 @@ export async function respondStep(context: PipelineContext, payload: LeadStep, s
   }
   const reply = renderFirstReply(choice, input, context.agency);
   const now = context.clock.now();
-  const applied = await applyStep(context, { payload, key, step: 'respond', output: { choice, fallback } }, async (tx) => {
+  await applyStep(context, { payload, key, step: 'respond', output: { choice, fallback } }, async (tx) => {
     const id = await writeEmail(tx, context.mail, context.queue, {
       kind: 'first_reply',
       leadId: lead.id,
@@ -59,6 +59,6 @@ export async function respondStep(context: PipelineContext, payload: LeadStep, s
       await tx.query(`UPDATE leads SET first_response_at = coalesce(first_response_at, $2), version = version + 1, updated_at = now() WHERE id = $1`, [lead.id, now]);
     }
     await activity(tx, lead.id, 'reply.queued', { kind: choice.kind, formality: choice.formality, fallback }, `agent:${RESPOND_TO_LEAD_AGENT.agent}`);
+    await context.events.leadChanged(lead.id, tx);
   });
-  if (applied) await context.events.leadChanged(lead.id);
 }

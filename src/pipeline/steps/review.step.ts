@@ -44,7 +44,7 @@ export async function reviewStep(context: PipelineContext, payload: ProposalStep
     escalated: decision.route === 'escalate',
   };
   const toApprovers = decision.route !== 'revise';
-  const applied = await applyStep(context, { payload, key, step: 'review', output: { review, decision } }, async (tx) => {
+  await applyStep(context, { payload, key, step: 'review', output: { review, decision } }, async (tx) => {
     const updated = await tx
       .createQueryBuilder()
       .update(Proposal)
@@ -56,12 +56,10 @@ export async function reviewStep(context: PipelineContext, payload: ProposalStep
     if (toApprovers) {
       await moveLead(tx, lead.id, [LeadStatus.IN_PROGRESS], LeadStatus.AWAITING_APPROVAL);
       await activity(tx, lead.id, 'proposal.pending_approval', { proposalId: proposal.id, revision: proposal.revision, escalated: notes.escalated }, 'agent:orchestrator');
+      await context.events.proposalChanged(proposal.id, ProposalStatus.PENDING_APPROVAL, tx);
+      await context.events.leadChanged(lead.id, tx);
     } else {
       await context.queue.enqueue('proposal-revise', payload, { manager: tx, onceKey: stepKey(payload.generation, 'revise', proposal.id, payload.round) });
     }
   });
-  if (applied && toApprovers) {
-    await context.events.proposalChanged(proposal.id, ProposalStatus.PENDING_APPROVAL);
-    await context.events.leadChanged(lead.id);
-  }
 }

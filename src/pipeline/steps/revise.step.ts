@@ -89,7 +89,6 @@ export async function reworkStep(context: PipelineContext, payload: ProposalStep
     writer,
   });
   const notes: ReviewNotes = { rounds: [], escalated: false, feedback: { text: feedback, applied: revision.applied, notApplied: revision.notApplied } };
-  let created: Proposal | undefined;
   await applyStep(context, { payload, key, step: 'rework', output: { applied: revision.applied, notApplied: revision.notApplied } }, async (tx) => {
     const superseded = await tx
       .createQueryBuilder()
@@ -100,7 +99,7 @@ export async function reworkStep(context: PipelineContext, payload: ProposalStep
     if (superseded.affected !== 1) throw new StaleStepError(`proposal ${rejected.id} is no longer REJECTED`);
     const next = await nextRevision(tx, 'proposals', lead.id);
     const repository = tx.getRepository(Proposal);
-    created = await repository.save(
+    const created = await repository.save(
       repository.create({
         ...revisedFields(revision, rejected.language),
         leadId: lead.id,
@@ -117,9 +116,7 @@ export async function reworkStep(context: PipelineContext, payload: ProposalStep
     );
     await activity(tx, lead.id, 'proposal.reworked', { proposalId: created.id, revision: next, supersedes: rejected.id, applied: revision.applied, notApplied: revision.notApplied }, `agent:${REVISE_PROPOSAL_AGENT.agent}`);
     await context.queue.enqueue('proposal-review', { leadId: lead.id, generation: payload.generation, proposalId: created.id, round: 1 }, { manager: tx, onceKey: stepKey(payload.generation, 'review', created.id, 1) });
+    await context.events.proposalChanged(rejected.id, ProposalStatus.SUPERSEDED, tx);
+    await context.events.proposalChanged(created.id, ProposalStatus.IN_REVIEW, tx);
   });
-  if (created) {
-    await context.events.proposalChanged(rejected.id, ProposalStatus.SUPERSEDED);
-    await context.events.proposalChanged(created.id, ProposalStatus.IN_REVIEW);
-  }
 }

@@ -62,7 +62,6 @@ export async function writeStep(context: PipelineContext, payload: DesignStep, s
     promptVersion: promptVersion ?? null,
     basis,
   };
-  let proposalId: string | undefined;
   await applyStep(context, { payload, key, step: 'write', output: { title: written.title } }, async (tx) => {
     const repository = tx.getRepository(Proposal);
     if (payload.draftId) {
@@ -73,13 +72,10 @@ export async function writeStep(context: PipelineContext, payload: DesignStep, s
         .where('id = :id AND status = :status', { id: payload.draftId, status: ProposalStatus.DRAFT })
         .execute();
       if (updated.affected !== 1) throw new StaleStepError(`draft ${payload.draftId} is no longer a DRAFT`);
-      proposalId = payload.draftId;
-    } else {
-      const next = await nextRevision(tx, 'proposals', lead.id);
-      proposalId = (await repository.save(repository.create({ ...fields, revision: next }))).id;
     }
+    const proposalId = payload.draftId ?? (await repository.save(repository.create({ ...fields, revision: await nextRevision(tx, 'proposals', lead.id) }))).id;
     await activity(tx, lead.id, 'proposal.written', { proposalId, total: price.total, promptVersion: promptVersion ?? null }, `agent:${WRITE_PROPOSAL_AGENT.agent}`);
     await context.queue.enqueue('proposal-review', { leadId: lead.id, generation: payload.generation, proposalId, round: 1 }, { manager: tx, onceKey: stepKey(payload.generation, 'review', proposalId, 1) });
+    await context.events.proposalChanged(proposalId, ProposalStatus.IN_REVIEW, tx);
   });
-  if (proposalId) await context.events.proposalChanged(proposalId, ProposalStatus.IN_REVIEW);
 }
