@@ -201,7 +201,7 @@ export function formatMarkdown(report: BenchReport, kpiSection: string | null): 
   }
   if (slackAck) {
     how.push(
-      `- Slack acknowledgement (bench/slack-ack.ts): one instance with api, worker and bot roles, the Slack Web API a local fake; ${slackAck.quiet.length} signed Approve clicks by ${slackAck.clients} concurrent clients (two people per pending proposal), then ${slackAck.locked.length} more while another connection holds an exclusive lock on proposals, approval_decisions and lead_activities (held ${n(slackAck.lockHeldMs)} ms), so every decision after its acknowledgement waits. Baseline: GET /healthz on the same server, ${slackAck.healthz.length} requests (p50 ${ms(p50Of(slackAck.healthz))}).`,
+      `- Slack acknowledgement (bench/slack-ack.ts): one instance with api, worker and bot roles, the Slack Web API a local fake; ${slackAck.quiet.length} signed Approve clicks by ${slackAck.clients} concurrent clients (two people per pending proposal), then ${slackAck.locked.length} more while another connection holds an exclusive lock on proposals, approval_decisions and lead_activities (held ${n(slackAck.lockHeldMs)} ms), so every decision after its acknowledgement waits. Baseline: GET /healthz on the same server, ${slackAck.healthz.length} requests (p50 ${ms(p50Of(slackAck.healthz))}). Warm-up first, not measured: 1,000 /healthz requests and ${slackAck.clients} clicks on proposals of their own (a cold process's first requests were the slowest 2 % of each phase).`,
     );
   }
   return [
