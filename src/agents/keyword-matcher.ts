@@ -23,32 +23,34 @@ export function normalizeText(text: string): string {
   );
 }
 
-const cache = new Map<string, RegExp>();
-const globalCache = new Map<string, RegExp>();
-
-/** The keyword's pattern with the g flag, for matchAll (which copies it, so the shared one keeps lastIndex 0). */
-function globalPatternFor(keyword: string): RegExp {
-  let pattern = globalCache.get(keyword);
-  if (!pattern) {
-    pattern = new RegExp(patternFor(keyword).source, 'g');
-    globalCache.set(keyword, pattern);
-  }
-  return pattern;
+interface KeywordPattern {
+  /** The keyword normalized: every match contains it, so a text without it needs no regex run. */
+  literal: string;
+  pattern: RegExp;
+  /** The same with the g flag, for matchAll (which copies it, so the shared one keeps lastIndex 0). */
+  global: RegExp;
 }
 
-function patternFor(keyword: string): RegExp {
-  let pattern = cache.get(keyword);
-  if (!pattern) {
-    const normalized = normalizeText(keyword);
-    const escaped = normalized.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    const letters = normalized.replace(/[^a-z0-9]/g, '').length;
-    pattern =
-      letters <= 4
-        ? new RegExp(`(?<![a-z0-9'])${escaped}(?:s|es|e|en)?(?![a-z0-9])`)
-        : new RegExp(`(?<![a-z0-9])${escaped}|${escaped}(?=[a-z]{0,3}(?![a-z0-9]))`);
-    cache.set(keyword, pattern);
+const cache = new Map<string, KeywordPattern>();
+
+function compiled(keyword: string): KeywordPattern {
+  let entry = cache.get(keyword);
+  if (!entry) {
+    const literal = normalizeText(keyword);
+    const escaped = literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const letters = literal.replace(/[^a-z0-9]/g, '').length;
+    const source =
+      letters <= 4 ? `(?<![a-z0-9'])${escaped}(?:s|es|e|en)?(?![a-z0-9])` : `(?<![a-z0-9])${escaped}|${escaped}(?=[a-z]{0,3}(?![a-z0-9]))`;
+    entry = { literal, pattern: new RegExp(source), global: new RegExp(source, 'g') };
+    cache.set(keyword, entry);
   }
-  return pattern;
+  return entry;
+}
+
+/** Whether the keyword occurs in an already normalized text. */
+function occurs(normalizedText: string, keyword: string): boolean {
+  const { literal, pattern } = compiled(keyword);
+  return normalizedText.includes(literal) && pattern.test(normalizedText);
 }
 
 /**
@@ -64,7 +66,9 @@ export function matchCatalogue<T extends { readonly id: string }>(
   const found: { entry: T; keyword: string; start: number; end: number }[] = [];
   for (const entry of entries) {
     for (const keyword of new Set(keywordsOf(entry))) {
-      for (const match of normalizedText.matchAll(globalPatternFor(keyword))) {
+      const { literal, global } = compiled(keyword);
+      if (!normalizedText.includes(literal)) continue;
+      for (const match of normalizedText.matchAll(global)) {
         found.push({ entry, keyword, start: match.index, end: match.index + match[0].length });
       }
     }
@@ -89,11 +93,11 @@ export function matchCatalogue<T extends { readonly id: string }>(
 
 /** The keywords that occur in an already normalized text. */
 export function findKeywords(normalizedText: string, keywords: readonly string[]): string[] {
-  return keywords.filter((keyword) => patternFor(keyword).test(normalizedText));
+  return keywords.filter((keyword) => occurs(normalizedText, keyword));
 }
 
 export function hasKeyword(normalizedText: string, keywords: readonly string[]): boolean {
-  return keywords.some((keyword) => patternFor(keyword).test(normalizedText));
+  return keywords.some((keyword) => occurs(normalizedText, keyword));
 }
 
 /** The words of a normalized text: runs of letters and digits. */
