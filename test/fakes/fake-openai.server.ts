@@ -22,6 +22,15 @@ export class FakeOpenAIServer extends FakeProviderServer {
     return `http://127.0.0.1:${this.port}/v1`;
   }
 
+  /**
+   * The settings that put a Leadpilot process on this server alone: one attempt per call, so what
+   * a spec makes the server do is what the pipeline meets, and a minute before a call times out,
+   * so a held answer stays held.
+   */
+  leadpilotEnv(): Record<string, string> {
+    return { LLM_PROVIDERS: 'openai', OPENAI_API_KEY: this.apiKey, OPENAI_BASE_URL: this.baseUrl, LLM_MAX_ATTEMPTS: '1', LLM_TIMEOUT: '60s' };
+  }
+
   /** The messages of a recorded request, for assertions. */
   static messagesOf(body: unknown): { role: string; content: string }[] {
     return isRecord(body) && Array.isArray(body['messages']) ? (body['messages'] as { role: string; content: string }[]) : [];

@@ -16,26 +16,13 @@ import { writeBackup } from '../../../src/database/backup/write-backup.js';
 import { createLogger } from '../../../src/logger.js';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { readLead, settled, submitLead, waitForLead } from '../../helpers/pipeline.js';
+import { sampleLead } from '../../helpers/sample-leads.js';
 import { startTestServer } from '../../helpers/server.js';
 
+/** Two ordinary leads, and one whose text looks like SQL and HTML: stored and restored verbatim. */
 const LEADS = [
-  {
-    name: 'Daniel Brooks',
-    email: 'daniel@brookslearning.co.uk',
-    company: 'Brooks Learning Ltd',
-    message:
-      'Hi, we run evening courses for adults and need an online booking platform: customers browse courses, book and pay by card, and get reminder e-mails. Our staff need an admin dashboard to manage courses, rooms and attendance. Could you send us a proposal?',
-    budget: 40000,
-    timeline: 'within four months',
-  },
-  {
-    name: 'Katrin Vogel',
-    email: 'k.vogel@vogel-haustechnik.de',
-    company: 'Vogel Haustechnik GmbH',
-    message:
-      'Guten Tag, wir sind ein Handwerksbetrieb mit 60 Mitarbeitern und möchten unsere Einsatzplanung digitalisieren: eine Web-App für das Büro, in der Aufträge angelegt und Monteuren zugewiesen werden, und eine mobile App für die Monteure mit Auftragsliste, Fotos und digitaler Unterschrift des Kunden.',
-    budget: 60000,
-  },
+  sampleLead(1, 'backup'),
+  sampleLead(0, 'backup'),
   {
     name: 'Robert\'); DROP TABLE leads;-- <script>alert(1)</script>',
     email: 'bobby@tables.example',
@@ -159,7 +146,7 @@ describe('backup and restore', () => {
     try {
       const old = await readLead(server, leadIds[2]!);
       assert.equal(old.proposals.length > 0 || old.status !== 'NEW', true);
-      const id = await submitLead(server, { ...LEADS[0]!, email: 'second@brookslearning.co.uk' });
+      const id = await submitLead(server, { ...LEADS[0]!, email: 'second@brookslearning-backup.co.uk' });
       const lead = await waitForLead(server, id, settled);
       assert.equal(lead.status, 'AWAITING_APPROVAL');
     } finally {
@@ -233,7 +220,7 @@ describe('backup and restore', () => {
     await assert.rejects(restoreInto(target.url, badFile), (error: Error) => {
       assert.ok(error instanceof RestoreFailedError, String(error));
       assert.match(error.message, /public\.leads failed \(23514: .*leads_language_check/);
-      for (const lead of LEADS) assert.ok(!error.message.includes(lead.email));
+      for (const lead of LEADS) assert.ok(!error.message.includes(String(lead.email)));
       return true;
     });
     const counts = await withClient(target.url, async (client) => {

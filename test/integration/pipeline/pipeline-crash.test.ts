@@ -55,15 +55,7 @@ describe('the pipeline when its worker is killed mid-way', () => {
   const pipelineEnv = { PIPELINE_STEP_TIMEOUT: '3s', PIPELINE_STEP_RETRIES: '3', PIPELINE_RETRY_DELAY: '1s' };
 
   function startWorker(): ServeProcess {
-    const worker = startServe(['--roles', 'worker'], {
-      ...pipelineEnv,
-      DATABASE_URL: database.url,
-      LLM_PROVIDERS: 'openai',
-      OPENAI_API_KEY: openai.apiKey,
-      OPENAI_BASE_URL: openai.baseUrl,
-      LLM_MAX_ATTEMPTS: '1',
-      LLM_TIMEOUT: '60s',
-    });
+    const worker = startServe(['--roles', 'worker'], { ...pipelineEnv, DATABASE_URL: database.url, ...openai.leadpilotEnv() });
     workers.push(worker);
     return worker;
   }

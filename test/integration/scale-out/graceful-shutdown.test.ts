@@ -136,7 +136,7 @@ describe('leadpilot serve on SIGTERM: stops taking work, finishes or releases wh
   let database: TestDatabase;
   let api: TestServer;
   const children: ServeProcess[] = [];
-  const modelEnv = () => ({ LLM_PROVIDERS: 'openai', OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseUrl, LLM_MAX_ATTEMPTS: '1', LLM_TIMEOUT: '60s' });
+  const modelEnv = () => openai.leadpilotEnv();
   const baseEnv = () => ({ DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY, SHUTDOWN_GRACE: '9s', JOB_HEARTBEAT: '10s', PIPELINE_RETRY_DELAY: '1s' });
   const serve = (roles: string, env: Record<string, string>) => {
     const child = startServe(['--roles', roles], { ...baseEnv(), ...env });

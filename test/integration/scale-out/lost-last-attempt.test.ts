@@ -23,15 +23,7 @@ describe('a step whose last attempt dies with its worker', () => {
   let api: TestServer;
   const children: ServeProcess[] = [];
   const serveWorker = () => {
-    const child = startServe(['--roles', 'worker'], {
-      ...SHARED_ENV,
-      DATABASE_URL: database.url,
-      LLM_PROVIDERS: 'openai',
-      OPENAI_API_KEY: openai.apiKey,
-      OPENAI_BASE_URL: openai.baseUrl,
-      LLM_MAX_ATTEMPTS: '1',
-      LLM_TIMEOUT: '60s',
-    });
+    const child = startServe(['--roles', 'worker'], { ...SHARED_ENV, DATABASE_URL: database.url, ...openai.leadpilotEnv() });
     children.push(child);
     return child;
   };
