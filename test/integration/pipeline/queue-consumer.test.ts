@@ -71,6 +71,26 @@ describe('JobQueue consumers: one fetch loop per queue, per-job settling, heartb
     assert.deepEqual(received, [1]);
   });
 
+  it('takes jobs again after its database connections were cut, without waiting for the poll', async () => {
+    const received: number[] = [];
+    const queue = await start('consumer-reconnect');
+    await queue.work('consumer-reconnect', async ({ n }) => void received.push(n));
+    await queue.enqueue('consumer-reconnect', { n: 1 });
+    await eventually('the first job', () => (received.length === 1 ? true : undefined));
+    // A database restart, as the consumer sees it: every connection of its process goes.
+    await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'leadpilot:%'`);
+    // Sent while the listening connection is down: its NOTIFY reaches nobody; the reconnection's look finds the job.
+    let sent = false;
+    for (let attempt = 0; attempt < 20 && !sent; attempt += 1) {
+      sent = await queue.enqueue('consumer-reconnect', { n: 2 }).then(
+        () => true,
+        () => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 100)),
+      );
+    }
+    await eventually('the job sent after the cut', () => (received.length === 2 ? true : undefined), 10_000);
+    assert.deepEqual(received, [1, 2]);
+  });
+
   it('runs up to its concurrency at once, starts the next job as soon as one finishes, and completes each on its own', async () => {
     const queue = await start('consumer-slots');
     const gates = new Map<number, ReturnType<typeof gate>>();
