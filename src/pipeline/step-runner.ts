@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { entityRows, selectRows } from '../database/entity-rows.js';
 import { returnedRows } from '../database/query-rows.js';
 import { Lead } from '../entities/lead.entity.js';
 import type { LeadStatus } from '../entities/enums.js';
@@ -24,16 +25,15 @@ export class StaleStepError extends Error {
 
 /** The lead, if this job is still its business: same generation, not erased, in one of `statuses`. */
 export async function currentLead(context: PipelineContext, payload: LeadStep, statuses: readonly LeadStatus[], key: string): Promise<Lead | null> {
-  // One round trip: the lead, and whether this step's key is taken already.
-  const { entities, raw } = await context.dataSource
-    .getRepository(Lead)
-    .createQueryBuilder('lead')
-    .addSelect('EXISTS (SELECT 1 FROM lead_pipeline_steps step WHERE step.lead_id = lead.id AND step.key = :key)', 'step_done')
-    .where('lead.id = :id', { id: payload.leadId, key })
-    .getRawAndEntities<{ step_done: boolean }>();
-  const lead = entities[0] ?? null;
+  // One round trip, on the pool (read-only): the lead, and whether this step's key is taken already.
+  const rows = await selectRows(
+    context.dataSource,
+    `SELECT l.*, EXISTS (SELECT 1 FROM lead_pipeline_steps s WHERE s.lead_id = l.id AND s.key = $2) AS step_done FROM leads l WHERE l.id = $1`,
+    [payload.leadId, key],
+  );
+  const lead = entityRows(context.dataSource, Lead)(rows)[0] ?? null;
   const ours = lead && !lead.erasedAt && lead.pipelineGeneration === payload.generation;
-  const done = ours ? raw[0]?.step_done === true : false;
+  const done = ours ? rows[0]?.['step_done'] === true : false;
   const reason = !lead
     ? 'lead not found'
     : lead.erasedAt
