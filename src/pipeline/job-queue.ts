@@ -125,8 +125,8 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
     await boss.updateQueue(name, settings);
   }
 
-  const consumers: QueueConsumer[] = [];
   const consumersByQueue = new Map<string, QueueConsumer[]>();
+  const allConsumers = () => [...consumersByQueue.values()].flat();
   // pg-boss announces a new job with a NOTIFY whose payload is the queue's name; one LISTEN per
   // process, opened when the process first works a queue (an API-only process never does).
   let listener: PostgresListener | undefined;
@@ -138,7 +138,7 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
       logger,
       onNotification: (queue) => consumersByQueue.get(queue ?? '')?.forEach((consumer) => consumer.wake()),
       // What was announced while the connection was down is picked up by one look at every queue.
-      onConnected: () => consumers.forEach((consumer) => consumer.wake()),
+      onConnected: () => allConsumers().forEach((consumer) => consumer.wake()),
     });
     listenerStarted ??= listener.start();
     return listenerStarted;
@@ -164,13 +164,12 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
         heartbeatMs: heartbeatSeconds ? heartbeatSeconds * 1000 : 0,
         deadLetters: workOptions.deadLetters ?? false,
       });
-      consumers.push(consumer);
       consumersByQueue.set(name, [...(consumersByQueue.get(name) ?? []), consumer]);
       await listening();
     },
     async stop(timeoutMs = 20_000) {
       // Every consumer stops fetching at once and drains within the same grace.
-      await Promise.all(consumers.map((consumer) => consumer.stop(timeoutMs)));
+      await Promise.all(allConsumers().map((consumer) => consumer.stop(timeoutMs)));
       await listener?.close();
       await boss.stop({ graceful: true, timeout: 1_000, close: true });
     },

@@ -55,10 +55,10 @@ export class LeadPrivacyService {
    */
   async erase(leadId: string, actor: string): Promise<boolean> {
     if (!isUuid(leadId)) throw notFound('lead', leadId);
-    const changed = await this.dataSource.transaction(async (manager) => {
+    await this.dataSource.transaction(async (manager) => {
       const lead = await manager.getRepository(Lead).createQueryBuilder('lead').setLock('pessimistic_write').where('lead.id = :leadId', { leadId }).getOne();
       if (!lead) throw notFound('lead', leadId);
-      if (lead.erasedAt) return false;
+      if (lead.erasedAt) return;
       const scrub = scrubberFor(lead);
       await manager.query(
         `UPDATE leads SET name = $2, email = $3, company = NULL, website = NULL, phone = NULL, message = $2, budget = NULL,
@@ -129,7 +129,6 @@ export class LeadPrivacyService {
       // This activity also asks the CRM sync to delete the lead's HubSpot contact and deal (the integrations trigger).
       await manager.insert(LeadActivity, { leadId, type: 'lead.erased', data: {}, actor });
       await this.events.leadChanged(leadId, manager);
-      return true;
     });
     return true;
   }

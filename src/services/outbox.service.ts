@@ -115,15 +115,14 @@ export class OutboxService {
     const leadId = rows[0]?.lead_id;
     if (!leadId) return false;
     const now = this.clock.now();
-    const changed = await this.dataSource.transaction(async (manager) => {
+    await this.dataSource.transaction(async (manager) => {
       const updated = returnedRows(
         (await manager.query(`UPDATE leads SET unsubscribed_at = $2, version = version + 1, updated_at = now() WHERE id = $1 AND unsubscribed_at IS NULL RETURNING id`, [leadId, now])) as unknown,
       );
-      if (updated.length === 0) return false;
+      if (updated.length === 0) return;
       const cancelled = await this.cancelQueued(manager, leadId, ['first_reply', 'follow_up'], 'not sent: the lead unsubscribed');
       await manager.getRepository(LeadActivity).insert({ leadId, type: 'lead.unsubscribed', data: { cancelled }, actor: 'lead' });
       await this.events.leadChanged(leadId, manager);
-      return true;
     });
     return true;
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createLogger } from '../../../src/logger.js';
-import { startJobQueue, type JobHandler, type JobQueue } from '../../../src/pipeline/job-queue.js';
+import { startJobQueue, type JobQueue } from '../../../src/pipeline/job-queue.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 
 interface Payloads {
