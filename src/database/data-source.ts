@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { entities } from '../entities/index.js';
 import { migrations } from '../../migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+import { PreparingClient } from './preparing-client.js';
 
 export interface DataSourceOptions {
   url: string;
@@ -27,6 +28,7 @@ export function makeDataSource(options: DataSourceOptions): DataSource {
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'leadpilot',
       connectionTimeoutMillis: 10_000,
+      Client: PreparingClient,
     },
   });
 }

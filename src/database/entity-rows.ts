@@ -1,7 +1,7 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
- * Entities from the rows of a raw `SELECT *`, for the hot read paths: the same values TypeORM's
+ * Entities from the rows of a raw SELECT of `selectList`'s columns, for the hot read paths: the same values TypeORM's
  * query builder would give (its driver's hydration and the columns' transformers), without the
  * query builder's SQL generation, aliasing and relation bookkeeping on every request. Columns the
  * entity does not map are ignored.
@@ -13,6 +13,27 @@ export function entityRows<T extends ObjectLiteral>(dataSource: DataSource, targ
   if (!mapper) mappers.set(target, (mapper = rowMapper(dataSource, target)));
   return mapper as (rows: readonly Record<string, unknown>[]) => T[];
 }
+
+/**
+ * The entity's columns as a select list (`alias."column", …`), for the raw reads `entityRows`
+ * turns into entities. Named rather than `*`: a statement whose row type follows its table cannot
+ * stay prepared across a migration that adds a column (see PreparingClient), and a column the
+ * entity does not map is not worth sending.
+ */
+export function selectList(dataSource: DataSource, target: EntityTarget<ObjectLiteral>, alias?: string): string {
+  let lists = SELECT_LISTS.get(dataSource);
+  if (!lists) SELECT_LISTS.set(dataSource, (lists = new Map()));
+  const key = `${dataSource.getMetadata(target).tableName}\u0000${alias ?? ''}`;
+  let list = lists.get(key);
+  if (!list) {
+    const prefix = alias ? `${alias}.` : '';
+    list = dataSource.getMetadata(target).columns.map((column) => `${prefix}"${column.databaseName}"`).join(', ');
+    lists.set(key, list);
+  }
+  return list;
+}
+
+const SELECT_LISTS = new WeakMap<DataSource, Map<string, string>>();
 
 const MAPPERS = new WeakMap<DataSource, Map<unknown, (rows: readonly Record<string, unknown>[]) => ObjectLiteral[]>>();
 

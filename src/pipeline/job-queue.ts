@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { PgBoss } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
+import { PreparingClient } from '../database/preparing-client.js';
 import { createPostgresListener, type PostgresListener } from '../pubsub/postgres-listener.js';
 import { startQueueConsumer, type QueueConsumer } from './queue-consumer.js';
 
@@ -109,6 +110,8 @@ export async function startJobQueue<Payloads extends Record<string, object>>(opt
     useListenNotify: false,
     max: options.poolSize ?? 5,
     application_name: 'leadpilot:jobs',
+    // pg-boss hands its options to pg.Pool, whose `Client` its types do not list.
+    ...({ Client: PreparingClient } as object),
     // Expiry runs in the queue monitor, which keeps its own interval: both follow the option.
     ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds, monitorIntervalSeconds: options.superviseIntervalSeconds } : {}),
   });

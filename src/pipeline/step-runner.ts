@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { entityRows, selectRows } from '../database/entity-rows.js';
+import { entityRows, selectList, selectRows } from '../database/entity-rows.js';
 import { returnedRows } from '../database/query-rows.js';
 import { Lead } from '../entities/lead.entity.js';
 import type { LeadStatus } from '../entities/enums.js';
@@ -28,7 +28,7 @@ export async function currentLead(context: PipelineContext, payload: LeadStep, s
   // One round trip, on the pool (read-only): the lead, and whether this step's key is taken already.
   const rows = await selectRows(
     context.dataSource,
-    `SELECT l.*, EXISTS (SELECT 1 FROM lead_pipeline_steps s WHERE s.lead_id = l.id AND s.key = $2) AS step_done FROM leads l WHERE l.id = $1`,
+    `SELECT ${selectList(context.dataSource, Lead, 'l')}, EXISTS (SELECT 1 FROM lead_pipeline_steps s WHERE s.lead_id = l.id AND s.key = $2) AS step_done FROM leads l WHERE l.id = $1`,
     [payload.leadId, key],
   );
   const lead = entityRows(context.dataSource, Lead)(rows)[0] ?? null;

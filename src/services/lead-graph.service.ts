@@ -1,5 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { entityRows, selectRows } from '../database/entity-rows.js';
+import { entityRows, selectList, selectRows } from '../database/entity-rows.js';
 import { ApprovalDecision } from '../entities/approval-decision.entity.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { Lead } from '../entities/lead.entity.js';
@@ -16,8 +16,9 @@ import { SolutionDesign } from '../entities/solution-design.entity.js';
 export class LeadGraphService {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** `sql` reads `SELECT * FROM …`; the star becomes the entity's columns (selectList). */
   private async select<T extends ObjectLiteral>(target: EntityTarget<T>, sql: string, ids: readonly string[]): Promise<T[]> {
-    const rows = await selectRows(this.dataSource, sql, [ids]);
+    const rows = await selectRows(this.dataSource, sql.replace('*', selectList(this.dataSource, target)), [ids]);
     return entityRows(this.dataSource, target)(rows);
   }
 

@@ -7,7 +7,7 @@ import { Language, LeadSource, LeadStatus, Priority, enumValues } from '../entit
 import { AppError, badUserInput } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { detectLanguage } from '../lib/detect-language.js';
-import { entityRows, selectRows } from '../database/entity-rows.js';
+import { entityRows, selectList, selectRows } from '../database/entity-rows.js';
 import { decodeCursor, encodeCursor, type Connection, pageSize } from './pagination.js';
 import { noDomainEvents, type DomainEvents } from './domain-events.js';
 
@@ -224,7 +224,7 @@ export class LeadService {
     const countParameters = [...parameters];
     if (args.after) where((p) => `(created_at, id) < (SELECT created_at, id FROM leads WHERE id = ${p})`, decodeCursor(args.after));
     parameters.push(limit + 1);
-    const pageSql = `SELECT * FROM leads${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`;
+    const pageSql = `SELECT ${selectList(this.dataSource, Lead)} FROM leads${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`;
     const [counted, page] = await Promise.all([
       selectRows(this.dataSource, countSql, countParameters),
       selectRows(this.dataSource, pageSql, parameters),
