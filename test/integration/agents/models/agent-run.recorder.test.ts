@@ -6,6 +6,7 @@ import { makeDataSource } from '../../../../src/database/data-source.js';
 import { loadAgencyConfig } from '../../../../src/agents/agency-config.js';
 import { TypeOrmAgentRunRecorder } from '../../../../src/agents/models/agent-run.recorder.js';
 import { createLanguageModel } from '../../../../src/agents/models/create-language-model.js';
+import type { AgentRunRecord } from '../../../../src/agents/models/with-run-recording.js';
 import { qualifyLead, type QualifyLeadInput } from '../../../../src/agents/qualify-lead.agent.js';
 import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
 import { FakeGeminiServer } from '../../../fakes/fake-gemini.server.js';
@@ -30,6 +31,23 @@ const answer = {
   nextAction: 'prepare_proposal',
   matchedServices: ['web-apps', 'integrations'],
   reasons: ['Customer portal with SAP integration.'],
+};
+
+const sampleRun: AgentRunRecord = {
+  leadId: null,
+  agent: 'qualification',
+  strategy: 'direct',
+  provider: 'offline',
+  model: 'rules',
+  promptVersion: null,
+  attempts: [{ provider: 'offline', model: 'rules', errorClass: null, message: 'with "quotes", a \\ backslash and {braces}', latencyMs: 1, inputTokens: 10, outputTokens: 5 }],
+  inputTokens: 10,
+  outputTokens: 5,
+  cost: 0.000123,
+  latencyMs: 1,
+  status: 'succeeded',
+  error: null,
+  createdAt: new Date('2026-11-25T10:00:00Z'),
 };
 
 interface Row {
@@ -165,6 +183,37 @@ describe(TypeOrmAgentRunRecorder.name, () => {
     assert.deepEqual([row.provider, row.model, row.status], [null, null, 'failed']);
     assert.deepEqual(story(row), ['openai:quota_exhausted']);
     assert.match(row.error!, /openai 429: You exceeded your current quota/);
+  });
+
+  it('writes the runs of concurrent calls in one statement, each call resolving once its row is there', async () => {
+    const recorder = new TypeOrmAgentRunRecorder(dataSource);
+    const run = (agent: string) => ({ ...sampleRun, leadId, agent });
+
+    await Promise.all([recorder.record(run('batch-a')), recorder.record(run('batch-b')), recorder.record(run('batch-c'))]);
+
+    const rows = (await dataSource.query(
+      `SELECT agent, xmin::text AS tx, attempts, cost::text, created_at FROM agent_runs WHERE agent LIKE 'batch-%' ORDER BY agent`,
+    )) as { agent: string; tx: string; attempts: unknown; cost: string; created_at: Date }[];
+    assert.deepEqual(rows.map((row) => row.agent), ['batch-a', 'batch-b', 'batch-c']);
+    assert.equal(new Set(rows.map((row) => row.tx)).size, 1, 'one transaction wrote all three');
+    assert.deepEqual(rows[0]!.attempts, sampleRun.attempts, 'the attempts survive the array round trip verbatim');
+    assert.deepEqual([rows[0]!.cost, rows[0]!.created_at.toISOString()], ['0.000123', '2026-11-25T10:00:00.000Z']);
+  });
+
+  it('fails only the record whose row cannot be written when a batch holds a bad one', async () => {
+    const recorder = new TypeOrmAgentRunRecorder(dataSource);
+    const unknownLead = '00000000-0000-4000-8000-000000000000';
+
+    const outcomes = await Promise.allSettled([
+      recorder.record({ ...sampleRun, leadId, agent: 'mixed-good-1' }),
+      recorder.record({ ...sampleRun, leadId: unknownLead, agent: 'mixed-bad' }),
+      recorder.record({ ...sampleRun, leadId, agent: 'mixed-good-2' }),
+    ]);
+
+    assert.deepEqual(outcomes.map((outcome) => outcome.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.match(String((outcomes[1] as PromiseRejectedResult).reason), /foreign key/);
+    const rows = (await dataSource.query(`SELECT agent FROM agent_runs WHERE agent LIKE 'mixed-%' ORDER BY agent`)) as { agent: string }[];
+    assert.deepEqual(rows.map((row) => row.agent), ['mixed-good-1', 'mixed-good-2']);
   });
 
   it('keeps the keys out of the rows', async () => {
