@@ -11,7 +11,7 @@ import { LEAD_PAGE_SQL, LEAD_COUNT_SQL, PROPOSALS_BY_LEADS_SQL } from './reads-s
  * The baseline of the reads benchmark: graphql-js and pg behind node:http, nothing else (no
  * framework, no authentication, no logging, no metrics). It answers `leads(first)` with nested
  * proposals with the same SQL Leadpilot sends (a count, a page, one batched query for the
- * page's proposals), on the same database. Run as its own process:
+ * page's proposals), prepared as Leadpilot's are, on the same database. Run as its own process:
  * `DATABASE_URL=… node dist/bench/reads/bare-graphql-server.js`; it prints its URL as one line.
  */
 const ProposalType = new GraphQLObjectType<Record<string, any>>({
@@ -64,7 +64,7 @@ function bareSchema(pool: pg.Pool): GraphQLSchema {
           args: { first: { type: GraphQLInt } },
           resolve: async (_root, args: { first?: number | null }) => {
             const limit = args.first ?? 20;
-            const [count, page] = await Promise.all([pool.query(LEAD_COUNT_SQL), pool.query(LEAD_PAGE_SQL, [limit + 1])]);
+            const [count, page] = await Promise.all([pool.query(LEAD_COUNT_SQL), pool.query({ name: 'lead-page', text: LEAD_PAGE_SQL, values: [limit + 1] })]);
             const nodes = page.rows.slice(0, limit);
             return {
               totalCount: count.rows[0].count,
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
         const { query, variables } = JSON.parse(Buffer.concat(chunks).toString()) as { query: string; variables?: Record<string, unknown> };
         const contextValue: Context = {
           proposals: new DataLoader(async (ids) => {
-            const { rows } = await pool.query(PROPOSALS_BY_LEADS_SQL, [ids]);
+            const { rows } = await pool.query({ name: 'proposals-by-leads', text: PROPOSALS_BY_LEADS_SQL, values: [ids] });
             const groups = new Map<string, unknown[]>(ids.map((id) => [id, []]));
             for (const row of rows) groups.get(row.lead_id)?.push(row);
             return ids.map((id) => groups.get(id)!);
