@@ -19,13 +19,13 @@ describe('leadpilot migrate and api-key against DATABASE_URL', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.equal(second.code, 0, second.stderr);
     const outputs = [first.stdout, second.stdout].sort();
-    assert.match(outputs.join('\n'), /Applied 12 migration/);
+    assert.match(outputs.join('\n'), /Applied 13 migration/);
     assert.match(outputs.join('\n'), /up to date/);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
       const { rows } = await client.query('SELECT name FROM migrations');
-      assert.deepEqual(rows.map((row) => row.name), ['InitialSchema1764028800000', 'Pipeline1764115200000', 'PromptVersions1764201600000', 'Slack1764288000000', 'EmailDelivery1764374400000', 'LeadIntake1764460800000', 'Kpis1764547200000', 'Integrations1764633600000', 'SlackFollowUps1764720000000', 'KpiRollups1764892800000', 'ApiKeyChanges1765065600000', 'KpiDayLockOrder1765238400000']);
+      assert.deepEqual(rows.map((row) => row.name), ['InitialSchema1764028800000', 'Pipeline1764115200000', 'PromptVersions1764201600000', 'Slack1764288000000', 'EmailDelivery1764374400000', 'LeadIntake1764460800000', 'Kpis1764547200000', 'Integrations1764633600000', 'SlackFollowUps1764720000000', 'KpiRollups1764892800000', 'ApiKeyChanges1765065600000', 'KpiDayLockOrder1765238400000', 'KpiRollupsAtCommit1765411200000']);
       const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       assert.deepEqual(
         tables.rows.map((row) => row.tablename),
