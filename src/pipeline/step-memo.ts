@@ -18,11 +18,13 @@ export async function recordStep(manager: EntityManager, entry: { leadId: string
 /**
  * Locks the lead row and records the output, in one statement: only while the lead is in this
  * generation and not erased (a re-run or an erasure that committed first wins), and only once per
- * key. False when either stops it.
+ * key. False when either stops it. FOR NO KEY UPDATE, the lock an UPDATE of the lead takes: it
+ * waits for a re-run or an erasure all the same, but not for the key-share locks every insert
+ * of a row referencing the lead holds (its agent runs, its activities) until that commits.
  */
 export async function recordStepOfCurrentLead(manager: EntityManager, entry: { leadId: string; generation: number; key: string; step: string; output: unknown }): Promise<boolean> {
   const rows = (await manager.query(
-    `WITH lead AS (SELECT id FROM leads WHERE id = $1 AND pipeline_generation = $4 AND erased_at IS NULL FOR UPDATE)
+    `WITH lead AS (SELECT id FROM leads WHERE id = $1 AND pipeline_generation = $4 AND erased_at IS NULL FOR NO KEY UPDATE)
      INSERT INTO lead_pipeline_steps (lead_id, key, step, generation, output) SELECT id, $2, $3, $4, $5 FROM lead
        ON CONFLICT (lead_id, key) DO NOTHING RETURNING key`,
     [entry.leadId, entry.key, entry.step, entry.generation, JSON.stringify(entry.output)],
