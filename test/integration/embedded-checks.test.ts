@@ -3,7 +3,9 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findFreePort } from '../../src/database/embedded-postgres.js';
+import pg from 'pg';
+import { attachOrStartEmbeddedDatabase, findFreePort, startEmbeddedDatabase } from '../../src/database/embedded-postgres.js';
+import { createLogger } from '../../src/logger.js';
 import { postgresProcessesFor, runCli, startServe } from '../helpers/process.js';
 
 describe('embedded database start-up checks', () => {
@@ -46,5 +48,37 @@ describe('embedded database start-up checks', () => {
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, 0);
     assert.deepEqual(postgresProcessesFor(dataDir), []);
+  });
+
+  it('connects through a Unix socket in its own data folder, and on TCP alone where the folder is too deep for one', async () => {
+    const logger = createLogger({ level: 'silent' });
+    /** The server's address as the session sees it: none over a Unix socket. */
+    const serverAddress = async (url: string) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return ((await client.query(`SELECT inet_server_addr()::text AS address`)).rows[0] as { address: string | null }).address;
+      } finally {
+        await client.end();
+      }
+    };
+
+    const near = await startEmbeddedDatabase(path.join(scratch, 'socket'), logger);
+    try {
+      assert.equal(await serverAddress(near.url), null, 'a Unix socket');
+      assert.ok(near.url.includes(`host=${encodeURIComponent(near.dataDirectory)}`), near.url);
+      // A command beside the running server finds the socket through the server's lock file.
+      const attached = await attachOrStartEmbeddedDatabase(path.join(scratch, 'socket'), logger);
+      assert.equal(await serverAddress(attached.url), null);
+    } finally {
+      await near.stop();
+    }
+
+    const deep = await startEmbeddedDatabase(path.join(scratch, 'a-data-folder-nested-deep-enough'.repeat(3)), logger);
+    try {
+      assert.equal(await serverAddress(deep.url), '127.0.0.1/32', 'loopback TCP');
+    } finally {
+      await deep.stop();
+    }
   });
 });
