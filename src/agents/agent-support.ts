@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgencyConfig, AgencyLanguage } from './agency-config.js';
 import { addUsage, NO_USAGE, type GenerateObjectResult } from './models/language-model.js';
+import { numberFormat } from '../lib/intl-formats.js';
 
 /**
  * What the proposal agents share: the lead's language (GraphQL's DE or the database's de alike),
@@ -32,7 +33,7 @@ export const DATA_NOT_INSTRUCTIONS = [
 ];
 
 export function formatMoney(agency: AgencyConfig, amount: number, language: AgencyLanguage = 'en'): string {
-  return new Intl.NumberFormat(language, { style: 'currency', currency: agency.currency, maximumFractionDigits: 0 }).format(amount);
+  return numberFormat(language, { style: 'currency', currency: agency.currency, maximumFractionDigits: 0 }).format(amount);
 }
 
 /** Rounds to half days: 0.5, 1, 1.5 … */

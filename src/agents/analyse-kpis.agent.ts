@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DATA_NOT_INSTRUCTIONS, delimitedData } from './agent-support.js';
 import type { AgencyConfig } from './agency-config.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
+import { numberFormat } from '../lib/intl-formats.js';
 
 /**
  * The KPI analyst: reads a period's KPI snapshot against the targets and the previous period and
@@ -163,7 +164,7 @@ const RULES: Record<KpiName, KpiRule> = {
   averageDealSize: {
     label: 'Average deal size',
     better: 'higher',
-    format: (amount, agency) => new Intl.NumberFormat('en', { style: 'currency', currency: agency.currency, maximumFractionDigits: 0 }).format(amount),
+    format: (amount, agency) => numberFormat('en', { style: 'currency', currency: agency.currency, maximumFractionDigits: 0 }).format(amount),
     target: null,
     recommendation: "Compare the won deals with the agency's typical project size: check whether smaller projects dominate.",
   },
@@ -177,7 +178,7 @@ const RULES: Record<KpiName, KpiRule> = {
   llmCost: {
     label: 'LLM cost',
     better: 'lower',
-    format: (amount) => new Intl.NumberFormat('en', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(amount),
+    format: (amount) => numberFormat('en', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(amount),
     target: null,
     recommendation: 'Check which agents drive the model cost per lead and whether retries or repair re-asks inflate it.',
   },

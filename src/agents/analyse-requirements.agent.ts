@@ -5,7 +5,7 @@ import { perAgency } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
 import { namesLanguages, readStatedNeeds, type StatedNeedKind } from './stated-needs.js';
 import { asksForFavours, readLeadSignals } from './lead-signals.js';
-import { matchCatalogue, normalizeText } from './keyword-matcher.js';
+import { entryKeywords, matchCatalogue, normalizedKeyword, normalizeText } from './keyword-matcher.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 
 /**
@@ -204,9 +204,8 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
   const language = agencyLanguage(lead.language);
   const text = TEXT[language];
   const normalized = normalizeText(lead.message);
-  const allKeywords = (component: AgencyComponent) => Object.values(component.keywords).flat();
-  const matches = matchCatalogue(normalized, agency.components, allKeywords)
-    .map((match) => ({ ...match, first: Math.min(...match.keywords.map((keyword) => normalized.indexOf(normalizeText(keyword))).filter((index) => index >= 0)) }))
+  const matches = matchCatalogue(normalized, agency.components, entryKeywords)
+    .map((match) => ({ ...match, first: Math.min(...match.keywords.map((keyword) => normalized.indexOf(normalizedKeyword(keyword))).filter((index) => index >= 0)) }))
     .sort((a, b) => a.first - b.first);
   const count = matches.length;
   // The lead's own stated needs first, each tied to the components it names; then every named
@@ -223,7 +222,7 @@ export function analyseRequirementsOffline(input: AnalyseRequirementsInput, agen
     .map((need) => {
       // "Available in EN, DE, FR and ES" names no catalogue keyword, yet asks for a multilingual product.
       const context = namesLanguages(need.context) ? `${need.context} multilingual` : need.context;
-      const components = matchCatalogue(normalizeText(context), agency.components, allKeywords).map((match) => match.entry);
+      const components = matchCatalogue(normalizeText(context), agency.components, entryKeywords).map((match) => match.entry);
       return { ...need, components };
     })
     .filter((need) => !manipulative || need.components.length > 0 || (!need.nearInstruction && !asksForFavours(need.context)));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchema } from './agent-support.js';
 import type { AgencyConfig, AgencyLanguage } from './agency-config.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
+import { dateTimeFormat, numberFormat } from '../lib/intl-formats.js';
 
 /**
  * The contract drafter: once a proposal is accepted, a Markdown contract DRAFT in the lead's
@@ -268,9 +269,9 @@ export function draftContractOffline(input: DraftContractInput, agency: AgencyCo
   const language = agencyLanguage(parsed.language);
   const { proposal } = parsed;
   const money = (amount: number) =>
-    new Intl.NumberFormat(language, { style: 'currency', currency: proposal.currency, minimumFractionDigits: 0, maximumFractionDigits: Number.isInteger(amount) ? 0 : 2 }).format(amount);
-  const number = (value: number) => new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(value);
-  const date = (iso: string) => new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
+    numberFormat(language, { style: 'currency', currency: proposal.currency, minimumFractionDigits: 0, maximumFractionDigits: Number.isInteger(amount) ? 0 : 2 }).format(amount);
+  const number = (value: number) => numberFormat(language, { maximumFractionDigits: 1 }).format(value);
+  const date = (iso: string) => dateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
   const company = parsed.client.company ? singleLine(parsed.client.company) : '';
   const name = parsed.client.name ? singleLine(parsed.client.name) : '';
   const email = parsed.client.email ? singleLine(parsed.client.email) : '';

@@ -6,8 +6,25 @@
  * Lagerverwaltungssoftware).
  */
 
+/**
+ * The last texts normalized: every offline agent normalizes the same lead message again, and
+ * seven regex passes over it cost more than a lookup.
+ */
+const normalized = new Map<string, string>();
+const MAX_NORMALIZED = 512;
+
 /** Lower case, no accents, ß as ss, hyphens and underscores as spaces, single spaces. */
 export function normalizeText(text: string): string {
+  let result = normalized.get(text);
+  if (result === undefined) {
+    result = normalize(text);
+    if (normalized.size >= MAX_NORMALIZED) normalized.delete(normalized.keys().next().value!);
+    normalized.set(text, result);
+  }
+  return result;
+}
+
+function normalize(text: string): string {
   return (
     text
       .normalize('NFD')
@@ -47,6 +64,23 @@ function compiled(keyword: string): KeywordPattern {
   return entry;
 }
 
+/** A keyword as it reads in a normalized text. */
+export function normalizedKeyword(keyword: string): string {
+  return compiled(keyword).literal;
+}
+
+const entryKeywordLists = new WeakMap<object, readonly string[]>();
+
+/**
+ * A catalogue entry's keywords in every language, each once: kept per entry, since the agency's
+ * catalogue lives as long as its configuration and every lead is matched against it.
+ */
+export function entryKeywords(entry: { readonly keywords: Readonly<Record<string, readonly string[]>> }): readonly string[] {
+  let keywords = entryKeywordLists.get(entry);
+  if (!keywords) entryKeywordLists.set(entry, (keywords = [...new Set(Object.values(entry.keywords).flat())]));
+  return keywords;
+}
+
 /** Whether the keyword occurs in an already normalized text. */
 function occurs(normalizedText: string, keyword: string): boolean {
   const { literal, pattern } = compiled(keyword);
@@ -65,7 +99,8 @@ export function matchCatalogue<T extends { readonly id: string }>(
 ): { entry: T; keywords: string[] }[] {
   const found: { entry: T; keyword: string; start: number; end: number }[] = [];
   for (const entry of entries) {
-    for (const keyword of new Set(keywordsOf(entry))) {
+    // A keyword listed twice finds its matches twice; the result lists it once all the same.
+    for (const keyword of keywordsOf(entry)) {
       const { literal, global } = compiled(keyword);
       if (!normalizedText.includes(literal)) continue;
       for (const match of normalizedText.matchAll(global)) {

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { AgencyConfig, AgencyService } from './agency-config.js';
 import { perAgency } from './agency-config.js';
 import { parseBudget, type StatedBudget } from './budget-parser.js';
-import { matchCatalogue, normalizeText } from './keyword-matcher.js';
+import { entryKeywords, matchCatalogue, normalizeText } from './keyword-matcher.js';
 import { readLeadSignals, withoutInstructions, type LeadSignals } from './lead-signals.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
+import { numberFormat } from '../lib/intl-formats.js';
 
 /**
  * The qualification agent: is this inbound message a project the agency should quote for, how
@@ -87,7 +88,7 @@ function buildQualificationSchema(agency: AgencyConfig) {
 export type Qualification = z.output<typeof qualificationObject>;
 
 const money = (agency: AgencyConfig, amount: number) =>
-  new Intl.NumberFormat('en', { style: 'currency', currency: agency.currency, maximumFractionDigits: 0 }).format(amount);
+  numberFormat('en', { style: 'currency', currency: agency.currency, maximumFractionDigits: 0 }).format(amount);
 
 /**
  * The prompt. The lead arrives as JSON inside <lead> tags with every "<" escaped, so nothing in
@@ -177,15 +178,14 @@ export function qualifyLeadOffline(input: QualifyLeadInput, agency: AgencyConfig
   // What the sender asks of the agency is read without the sentences that instruct the reader.
   const genuine = allSignals.injection ? withoutInstructions(lead.message) : lead.message;
   const text = normalizeText(genuine);
-  const allKeywords = (entry: { keywords: Record<string, string[]> }) => Object.values(entry.keywords).flat();
   // Offered and not offered in one pass, so that "social media app" is not read as marketing alone.
-  const services = matchCatalogue(text, [...agency.services.offered, ...agency.services.notOffered], allKeywords);
+  const services = matchCatalogue(text, [...agency.services.offered, ...agency.services.notOffered], entryKeywords);
   const isOffered = (service: AgencyService) => agency.services.offered.includes(service);
   const findings: Findings = {
     signals: { ...readLeadSignals(text, genuine), injection: allSignals.injection },
     offered: services.filter((match) => isOffered(match.entry)).map((match) => ({ service: match.entry, keywords: match.keywords })),
     notOffered: services.filter((match) => !isOffered(match.entry)).map((match) => ({ service: match.entry, keywords: match.keywords })),
-    components: matchCatalogue(text, agency.components, allKeywords).map((match) => match.entry.name.en),
+    components: matchCatalogue(text, agency.components, entryKeywords).map((match) => match.entry.name.en),
     budget: parseBudget(lead.budget, 'field') ?? parseBudget(lead.message, 'message'),
   };
   const { signals, offered, notOffered, components, budget } = findings;

@@ -6,6 +6,7 @@ import type { AgencyConfig } from './agency-config.js';
 import { normalizeText, wordsOf } from './keyword-matcher.js';
 import { clampTotal, priceFloor, PRICING_MODELS } from './price-proposal.agent.js';
 import { mentionsAmount, planWeeks } from './write-proposal.agent.js';
+import { dateTimeFormat } from '../lib/intl-formats.js';
 
 /**
  * The reviewer's tools: plain deterministic checks of a written proposal, each returning an
@@ -151,7 +152,7 @@ const DURATION = /(\d{1,3})\s+(wochen|woche|weeks?|semaines?|semanas?|monaten|mo
 const MONTHS: Record<string, number> = {};
 for (const language of ['de', 'en', 'fr', 'es'] as const) {
   for (let month = 1; month <= 12; month += 1) {
-    MONTHS[normalizeText(new Intl.DateTimeFormat(language, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, 15))))] = month;
+    MONTHS[normalizeText(dateTimeFormat(language, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, 15))))] = month;
   }
 }
 // A month after "by", "until" … is a deadline; "until December 24" (a day follows) is the validity date.

@@ -8,6 +8,7 @@ import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/
 import { clampTotal, priceFloor, priceProposalOffline, priceSchema, PRICING_MODELS, type PriceProposal } from './price-proposal.agent.js';
 import { REVIEW_CHECKS, REVIEW_SEVERITIES } from './review-tools.js';
 import { monthName, writeProposal, writeProposalInputSchema, writeProposalOffline, type WriteProposalData } from './write-proposal.agent.js';
+import { listFormat, numberFormat } from '../lib/intl-formats.js';
 
 /**
  * The reviser: the reviewer's findings or the approver's feedback turned into changes of price,
@@ -299,7 +300,7 @@ export function applyProposalChanges(input: ReviseProposalInput, changes: Propos
       const stackOf = (ids: string[]) => new Set(ids.flatMap((id) => agency.delivery?.componentStack[id] ?? []));
       const removedStack = stackOf(present);
       const keptStack = stackOf(remaining);
-      const parts = new Intl.ListFormat(language, { type: 'conjunction' }).format(remaining.map(nameOf));
+      const parts = listFormat(language, { type: 'conjunction' }).format(remaining.map(nameOf));
       design = {
         ...design,
         stack: design.stack.filter((item) => !removedStack.has(item) || keptStack.has(item)),
@@ -376,7 +377,7 @@ export function applyProposalChanges(input: ReviseProposalInput, changes: Propos
 
 /** A discount within the maximum: the total is the discounted subtotal within the bounds, noted in the lead's language. */
 function withDiscount(price: PriceProposal, percent: number, agency: AgencyConfig, language: AgencyLanguage): PriceProposal {
-  const formatted = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 2 }).format(percent / 100);
+  const formatted = numberFormat(language, { style: 'percent', maximumFractionDigits: 2 }).format(percent / 100);
   // A discount note from an earlier revision gives way to the new one.
   const others = price.notes.filter((note) => !Object.values(TEXT).some((text) => note.startsWith(text.discount('\u0000').split('\u0000')[0]!)));
   return {

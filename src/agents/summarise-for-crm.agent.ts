@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DATA_NOT_INSTRUCTIONS, delimitedData } from './agent-support.js';
 import type { AgencyConfig } from './agency-config.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
+import { numberFormat } from '../lib/intl-formats.js';
 
 /**
  * The CRM summariser: one plain-text note in English for the CRM record of a lead (who, what
@@ -152,7 +153,7 @@ export function summariseForCrmOffline(input: SummariseForCrmInput, _agency: Age
   const need = proposal ? (title ? `Needs: ${title}.` : 'Needs: see the proposal.') : 'Need: not yet scoped in a proposal.';
   const fitScore = lead.fitScore === null ? 'not scored' : `${Math.round(lead.fitScore)}/100`;
   const fitHead = `Fit: ${fitScore}${lead.priority ? `, ${lead.priority} priority` : ''}`;
-  const money = proposal ? new Intl.NumberFormat('en', { style: 'currency', currency: proposal.currency, maximumFractionDigits: 0 }).format(proposal.total) : '';
+  const money = proposal ? numberFormat('en', { style: 'currency', currency: proposal.currency, maximumFractionDigits: 0 }).format(proposal.total) : '';
   const stand = proposal ? `Proposal rev. ${proposal.revision}, ${money}, ${proposal.status.replace(/_/g, ' ')}.` : 'No proposal yet.';
   const latest = [...parsed.activities].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   const last = latest ? ` Last activity: ${clip(oneLine(latest.type), 40).replace(/_/g, ' ')} on ${latest.createdAt.slice(0, 10)} by ${clip(oneLine(latest.actor), 40)}.` : '';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchema } from './agent-support.js';
 import type { AgencyConfig, AgencyLanguage } from './agency-config.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
+import { dateTimeFormat } from '../lib/intl-formats.js';
 
 /**
  * The follow-up writer: a short, friendly reminder about a proposal that was sent and not yet
@@ -202,7 +203,7 @@ const PHRASES: Record<AgencyLanguage, Phrases> = {
 const startsLowerAfterGreeting = (language: AgencyLanguage) => language === 'de' || language === 'fr';
 
 function formatDate(iso: string, language: AgencyLanguage): string {
-  return new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
+  return dateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
 }
 
 /**

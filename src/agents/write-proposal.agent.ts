@@ -5,6 +5,7 @@ import { REQUIREMENT_PRIORITIES } from './analyse-requirements.agent.js';
 import { normalizeText, wordsOf } from './keyword-matcher.js';
 import type { ChatMessage, GenerateObjectResult, LanguageModel } from './models/language-model.js';
 import { PRICING_MODELS } from './price-proposal.agent.js';
+import { dateTimeFormat, listFormat, numberFormat } from '../lib/intl-formats.js';
 
 /**
  * The proposal writer: from the requirements, the chosen design, the work packages and the price,
@@ -447,13 +448,13 @@ export function displayField(value: string | null): string | null {
 
 /** Month names in the lead's language, for a delivery target. */
 export function monthName(month: number, language: AgencyLanguage): string {
-  return new Intl.DateTimeFormat(language, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, 15)));
+  return dateTimeFormat(language, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, 15)));
 }
 
 function formatDate(iso: string, language: AgencyLanguage): string | null {
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(date.getTime())) return null;
-  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  return dateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
 }
 
 /**
@@ -465,8 +466,8 @@ export function writeProposalOffline(input: WriteProposalInput, agency: AgencyCo
   const language = agencyLanguage(data.language);
   const text = TEXT[language];
   const money = (amount: number) => formatMoney(agency, amount, language);
-  const number = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
-  const list = (items: string[]) => new Intl.ListFormat(language, { type: 'conjunction' }).format(items);
+  const number = numberFormat(language, { maximumFractionDigits: 1 });
+  const list = (items: string[]) => listFormat(language, { type: 'conjunction' }).format(items);
   const name = displayField(data.lead.name);
   const company = displayField(data.lead.company);
   const title = text.title(data.design.chosen.name, company);
@@ -516,7 +517,7 @@ export function writeProposalOffline(input: WriteProposalInput, agency: AgencyCo
   ];
   const reduction = Math.round(price.subtotal - price.total);
   if (price.discountPercent > 0 && reduction > 0) {
-    rows.push(`| ${text.price.discount(new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 2 }).format(price.discountPercent / 100))} | | | −${money(reduction)} |`);
+    rows.push(`| ${text.price.discount(numberFormat(language, { style: 'percent', maximumFractionDigits: 2 }).format(price.discountPercent / 100))} | | | −${money(reduction)} |`);
   }
   rows.push(`| **${text.price.total}** | | | **${money(price.total)}** |`);
   sections.push(`## ${text.price.heading}`, rows.join('\n'), price.pricingModel === 'fixed_price' ? text.price.fixed : text.price.tm);

@@ -1,3 +1,5 @@
+import { numberFormat } from '../lib/intl-formats.js';
+
 /**
  * Text for Slack's mrkdwn. Lead messages and model output are untrusted: escaped, `<!channel>`,
  * `<@U…>` and `<http…|…>` arrive as text and cannot ping anyone or hide a link, and a bare
@@ -54,5 +56,5 @@ export function slackDate(at: Date): string {
 }
 
 export function money(amount: number, currency: string): string {
-  return `${new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(amount)} ${escapeMrkdwn(currency)}`;
+  return `${numberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(amount)} ${escapeMrkdwn(currency)}`;
 }

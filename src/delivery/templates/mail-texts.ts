@@ -1,4 +1,5 @@
 import type { AgencyLanguage } from '../../agents/agency-config.js';
+import { dateTimeFormat, numberFormat } from '../../lib/intl-formats.js';
 
 /** The fixed words of the e-mails to leads, per language (the agents write the rest). */
 export interface MailTexts {
@@ -60,9 +61,9 @@ export const MAIL_TEXTS: Record<AgencyLanguage, MailTexts> = {
 };
 
 export function formatMoney(amount: number, currency: string, language: AgencyLanguage): string {
-  return new Intl.NumberFormat(language, { style: 'currency', currency, maximumFractionDigits: 2 }).format(amount);
+  return numberFormat(language, { style: 'currency', currency, maximumFractionDigits: 2 }).format(amount);
 }
 
 export function formatDay(isoDate: string, language: AgencyLanguage): string {
-  return new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(isoDate));
+  return dateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(isoDate));
 }
