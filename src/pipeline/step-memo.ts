@@ -38,15 +38,6 @@ export async function stepOutput<T>(manager: EntityManager, leadId: string, key:
   return rows[0]?.output ?? null;
 }
 
-/** The newest output of a step for the lead, from any generation: a re-run keeps what it does not redo. */
-export async function latestStep<T>(manager: EntityManager, leadId: string, step: string): Promise<T | null> {
-  const rows = (await manager.query(
-    `SELECT output FROM lead_pipeline_steps WHERE lead_id = $1 AND step = $2 ORDER BY generation DESC, created_at DESC LIMIT 1`,
-    [leadId, step],
-  )) as { output: T }[];
-  return rows[0]?.output ?? null;
-}
-
 /** The key of a step in a generation; proposal steps add the proposal and round. */
 export function stepKey(generation: number, step: string, ...parts: (string | number)[]): string {
   return [generation, step, ...parts].join(':');

@@ -23,13 +23,51 @@ export class StaleStepError extends Error {
   }
 }
 
+/** Earlier steps' outputs a step reads: by key (this generation's), and the newest of a step from any generation. */
+export interface WantedInputs {
+  readonly keys?: readonly string[];
+  readonly latest?: readonly string[];
+}
+
+/** The outputs read with the lead; null where none was recorded. */
+export interface StepInputs {
+  byKey<T>(key: string): T | null;
+  latest<T>(step: string): T | null;
+}
+
+/** [kind, name, output] for each output asked for: 'key' by key ($3), 'latest' per step ($4). */
+const INPUTS_COLUMN = `,
+            (SELECT coalesce(json_agg(json_build_array(i.kind, i.name, i.output)), '[]')
+               FROM (SELECT 'key' AS kind, s.key AS name, s.output FROM lead_pipeline_steps s WHERE s.lead_id = l.id AND s.key = ANY($3::text[])
+                     UNION ALL
+                     SELECT * FROM (SELECT DISTINCT ON (s.step) 'latest', s.step, s.output FROM lead_pipeline_steps s
+                                     WHERE s.lead_id = l.id AND s.step = ANY($4::text[]) ORDER BY s.step, s.generation DESC, s.created_at DESC) newest) i) AS inputs`;
+
 /** The lead, if this job is still its business: same generation, not erased, in one of `statuses`. */
-export async function currentLead(context: PipelineContext, payload: LeadStep, statuses: readonly LeadStatus[], key: string): Promise<Lead | null> {
-  // One round trip, on the pool (read-only): the lead, and whether this step's key is taken already.
+export async function currentLead(context: Pick<PipelineContext, 'dataSource' | 'logger'>, payload: LeadStep, statuses: readonly LeadStatus[], key: string): Promise<Lead | null> {
+  return (await currentLeadWithInputs(context, payload, statuses, key, {}))?.lead ?? null;
+}
+
+/**
+ * The lead as `currentLead` reads it, and the earlier outputs the step works from, in the same
+ * round trip: the step's statements are the pipeline's cost, so its reads are one.
+ */
+export async function currentLeadWithInputs(
+  context: Pick<PipelineContext, 'dataSource' | 'logger'>,
+  payload: LeadStep,
+  statuses: readonly LeadStatus[],
+  key: string,
+  wanted: WantedInputs,
+): Promise<{ lead: Lead; inputs: StepInputs } | null> {
+  // On the pool (read-only): the lead, whether this step's key is taken already, and the inputs
+  // (a column of their own only when the step reads any).
+  const reads = Boolean(wanted.keys?.length || wanted.latest?.length);
   const rows = await selectRows(
     context.dataSource,
-    `SELECT ${selectList(context.dataSource, Lead, 'l')}, EXISTS (SELECT 1 FROM lead_pipeline_steps s WHERE s.lead_id = l.id AND s.key = $2) AS step_done FROM leads l WHERE l.id = $1`,
-    [payload.leadId, key],
+    `SELECT ${selectList(context.dataSource, Lead, 'l')},
+            EXISTS (SELECT 1 FROM lead_pipeline_steps s WHERE s.lead_id = l.id AND s.key = $2) AS step_done${reads ? INPUTS_COLUMN : ''}
+       FROM leads l WHERE l.id = $1`,
+    reads ? [payload.leadId, key, wanted.keys ?? [], wanted.latest ?? []] : [payload.leadId, key],
   );
   const lead = entityRows(context.dataSource, Lead)(rows)[0] ?? null;
   const ours = lead && !lead.erasedAt && lead.pipelineGeneration === payload.generation;
@@ -45,11 +83,13 @@ export async function currentLead(context: PipelineContext, payload: LeadStep, s
           : !statuses.includes(lead.status)
             ? `lead is ${lead.status}`
             : null;
-  if (reason) {
+  if (!lead || reason) {
     context.logger.debug({ leadId: payload.leadId, key, reason }, 'pipeline step skipped');
     return null;
   }
-  return lead;
+  const found = new Map(((rows[0]!['inputs'] ?? []) as [string, string, unknown][]).map(([kind, name, output]) => [`${kind}\u0000${name}`, output]));
+  const read = <T>(kind: string, name: string) => (found.get(`${kind}\u0000${name}`) ?? null) as T | null;
+  return { lead, inputs: { byKey: (name) => read('key', name), latest: (step) => read('latest', step) } };
 }
 
 /**

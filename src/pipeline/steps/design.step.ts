@@ -4,8 +4,8 @@ import { LeadStatus } from '../../entities/enums.js';
 import { SolutionDesign } from '../../entities/solution-design.entity.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { DraftStep } from '../pipeline-jobs.js';
-import { activity, applyStep, currentLead, StaleStepError } from '../step-runner.js';
-import { latestStep, stepKey } from '../step-memo.js';
+import { activity, applyStep, currentLeadWithInputs, StaleStepError } from '../step-runner.js';
+import { stepKey } from '../step-memo.js';
 import type { RequirementsOutput } from './requirements.step.js';
 
 /**
@@ -14,9 +14,10 @@ import type { RequirementsOutput } from './requirements.step.js';
  */
 export async function designStep(context: PipelineContext, payload: DraftStep, signal?: AbortSignal): Promise<void> {
   const key = stepKey(payload.generation, 'design');
-  const lead = await currentLead(context, payload, [LeadStatus.IN_PROGRESS], key);
-  if (!lead) return;
-  const requirements = await latestStep<RequirementsOutput>(context.dataSource.manager, lead.id, 'requirements');
+  const current = await currentLeadWithInputs(context, payload, [LeadStatus.IN_PROGRESS], key, { latest: ['requirements'] });
+  if (!current) return;
+  const { lead, inputs } = current;
+  const requirements = inputs.latest<RequirementsOutput>('requirements');
   if (!requirements) throw new Error(`lead ${lead.id} has no requirements to design from`);
   const { model, promptVersion } = await context.models.forAgent(DESIGN_SOLUTION_AGENT.agent, lead.id);
   const { object: design } = await designSolution(model, { language: lead.language, budget: lead.budget, requirements: requirements.requirements }, context.agency, {

@@ -3,18 +3,19 @@ import type { Estimate } from '../../agents/estimate-effort.agent.js';
 import { LeadStatus } from '../../entities/enums.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { DesignStep } from '../pipeline-jobs.js';
-import { activity, applyStep, currentLead } from '../step-runner.js';
-import { latestStep, stepKey, stepOutput } from '../step-memo.js';
+import { activity, applyStep, currentLeadWithInputs } from '../step-runner.js';
+import { stepKey } from '../step-memo.js';
 import type { RequirementsOutput } from './requirements.step.js';
 
 /** Pricing: the estimate against the rate card, fixed price or time and materials, within the bounds. */
 export async function priceStep(context: PipelineContext, payload: DesignStep, signal?: AbortSignal): Promise<void> {
   const key = stepKey(payload.generation, 'price', payload.designId);
-  const lead = await currentLead(context, payload, [LeadStatus.IN_PROGRESS], key);
-  if (!lead) return;
-  const manager = context.dataSource.manager;
-  const estimate = await stepOutput<Estimate>(manager, lead.id, stepKey(payload.generation, 'estimate', payload.designId));
-  const requirements = await latestStep<RequirementsOutput>(manager, lead.id, 'requirements');
+  const estimateKey = stepKey(payload.generation, 'estimate', payload.designId);
+  const current = await currentLeadWithInputs(context, payload, [LeadStatus.IN_PROGRESS], key, { keys: [estimateKey], latest: ['requirements'] });
+  if (!current) return;
+  const { lead, inputs } = current;
+  const estimate = inputs.byKey<Estimate>(estimateKey);
+  const requirements = inputs.latest<RequirementsOutput>('requirements');
   if (!estimate || !requirements) throw new Error(`lead ${lead.id} has no estimate or requirements to price`);
   const { model, promptVersion } = await context.models.forAgent(PRICE_PROPOSAL_AGENT.agent, lead.id);
   const { object: price } = await priceProposal(

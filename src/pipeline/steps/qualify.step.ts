@@ -2,8 +2,8 @@ import { qualifyLead, QUALIFY_LEAD_AGENT } from '../../agents/qualify-lead.agent
 import { LeadStatus, Priority } from '../../entities/enums.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { LeadStep } from '../pipeline-jobs.js';
-import { activity, applyStep, currentLead, moveLead } from '../step-runner.js';
-import { latestStep, stepKey } from '../step-memo.js';
+import { activity, applyStep, currentLeadWithInputs, moveLead } from '../step-runner.js';
+import { stepKey } from '../step-memo.js';
 import { decideAfterQualification } from './routing.js';
 import type { EnrichOutput } from './enrich.step.js';
 import type { IntakeOutput } from './intake.step.js';
@@ -16,11 +16,11 @@ const PRIORITY: Record<'HIGH' | 'MEDIUM' | 'LOW', Priority> = { HIGH: Priority.H
  */
 export async function qualifyStep(context: PipelineContext, payload: LeadStep, signal?: AbortSignal): Promise<void> {
   const key = stepKey(payload.generation, 'qualify');
-  const lead = await currentLead(context, payload, [LeadStatus.QUALIFYING], key);
-  if (!lead) return;
-  const manager = context.dataSource.manager;
-  const intake = await latestStep<IntakeOutput>(manager, lead.id, 'intake');
-  const enrichment = await latestStep<EnrichOutput>(manager, lead.id, 'enrich');
+  const current = await currentLeadWithInputs(context, payload, [LeadStatus.QUALIFYING], key, { latest: ['intake', 'enrich'] });
+  if (!current) return;
+  const { lead, inputs } = current;
+  const intake = inputs.latest<IntakeOutput>('intake');
+  const enrichment = inputs.latest<EnrichOutput>('enrich');
 
   const { model, promptVersion } = await context.models.forAgent(QUALIFY_LEAD_AGENT.agent, lead.id);
   const { object: qualification } = await qualifyLead(

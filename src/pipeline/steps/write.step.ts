@@ -7,8 +7,8 @@ import { LeadStatus, ProposalStatus } from '../../entities/enums.js';
 import { Proposal } from '../../entities/proposal.entity.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { DesignStep } from '../pipeline-jobs.js';
-import { activity, applyStep, currentLead, StaleStepError } from '../step-runner.js';
-import { latestStep, stepKey, stepOutput } from '../step-memo.js';
+import { activity, applyStep, currentLeadWithInputs, StaleStepError } from '../step-runner.js';
+import { stepKey } from '../step-memo.js';
 import { priceColumns } from './proposal-line-items.js';
 import type { RequirementsOutput } from './requirements.step.js';
 
@@ -25,13 +25,14 @@ export type ProposalBasis = Omit<WriteProposalData, 'message'>;
  */
 export async function writeStep(context: PipelineContext, payload: DesignStep, signal?: AbortSignal): Promise<void> {
   const key = stepKey(payload.generation, 'write', payload.designId);
-  const lead = await currentLead(context, payload, [LeadStatus.IN_PROGRESS], key);
-  if (!lead) return;
-  const manager = context.dataSource.manager;
-  const requirements = await latestStep<RequirementsOutput>(manager, lead.id, 'requirements');
-  const design = await stepOutput<DesignOutput>(manager, lead.id, stepKey(payload.generation, 'design'));
-  const estimate = await stepOutput<Estimate>(manager, lead.id, stepKey(payload.generation, 'estimate', payload.designId));
-  const price = await stepOutput<PriceProposal>(manager, lead.id, stepKey(payload.generation, 'price', payload.designId));
+  const [designKey, estimateKey, priceKey] = [stepKey(payload.generation, 'design'), stepKey(payload.generation, 'estimate', payload.designId), stepKey(payload.generation, 'price', payload.designId)];
+  const current = await currentLeadWithInputs(context, payload, [LeadStatus.IN_PROGRESS], key, { keys: [designKey, estimateKey, priceKey], latest: ['requirements'] });
+  if (!current) return;
+  const { lead, inputs } = current;
+  const requirements = inputs.latest<RequirementsOutput>('requirements');
+  const design = inputs.byKey<DesignOutput>(designKey);
+  const estimate = inputs.byKey<Estimate>(estimateKey);
+  const price = inputs.byKey<PriceProposal>(priceKey);
   if (!requirements || !design || !estimate || !price) throw new Error(`lead ${lead.id} lacks the requirements, design, estimate or price to write from`);
   const chosen = design.alternatives.find((alternative) => alternative.id === design.chosenAlternativeId)!;
   const validUntil = new Date(context.clock.now().getTime() + VALID_FOR_DAYS * 86_400_000).toISOString().slice(0, 10);
