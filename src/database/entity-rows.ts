@@ -65,6 +65,22 @@ export async function selectRows(dataSource: DataSource, sql: string, parameters
   return (await pool.query(sql, parameters)).rows;
 }
 
+/**
+ * Analytic reads (KPIs over a period), on the pool as `selectRows`, planned for their parameters
+ * every time. Prepared, PostgreSQL would switch them to one generic plan for every period after
+ * five runs: a year's KPIs took two to three times as long (bench: responseTime 16 → 41 ms p50).
+ */
+export function plannedEachTime(dataSource: DataSource): { query(sql: string, parameters?: readonly unknown[]): Promise<any> } {
+  return {
+    async query(sql, parameters = []) {
+      const pool = (dataSource.driver as unknown as { master?: PoolLike }).master;
+      if (!pool) return dataSource.query(sql, [...parameters]);
+      dataSource.logger.logQuery(sql, [...parameters]);
+      return (await pool.query({ text: sql, values: parameters, planEachTime: true })).rows;
+    },
+  };
+}
+
 interface PoolLike {
-  query(sql: string, parameters: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  query(sql: string | { text: string; values: readonly unknown[]; planEachTime: true }, parameters?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }

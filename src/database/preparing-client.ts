@@ -37,7 +37,7 @@ export function preparedName(text: string): string | null {
  * hot path (pg_stat_statements: 1.4 s planning against 2.1 s executing over 100 leads), and most of
  * those statements are the same few texts: pg-boss's fetch, send and complete, the step's read and
  * record. Handed to a pool as its `Client` (TypeORM's `extra`, pg-boss's constructor options), so
- * no caller changes.
+ * no caller changes. A query config with `planEachTime: true` runs unnamed (see `plannedEachTime`).
  */
 export class PreparingClient extends pg.Client {
   readonly #prepared = new Set<string>();
@@ -47,7 +47,7 @@ export class PreparingClient extends pg.Client {
     const text: unknown = typeof config === 'string' ? config : config.text;
     const parameters: unknown = Array.isArray(values) ? values : typeof config === 'object' ? config.values : undefined;
     // Without parameters a text may hold several statements, which only the simple protocol runs.
-    if (typeof text !== 'string' || !Array.isArray(parameters) || parameters.length === 0 || (typeof config === 'object' && config.name)) {
+    if (typeof text !== 'string' || !Array.isArray(parameters) || parameters.length === 0 || (typeof config === 'object' && (config.name || config.planEachTime))) {
       return super.query(config, values, callback);
     }
     const name = preparedName(text);

@@ -3,6 +3,7 @@ import { AGENT_REGISTRY, AGENT_NAMES, type AgentDefinition } from '../agents/age
 import { AppError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { PromptVersionService } from './prompt-version.service.js';
+import { plannedEachTime } from '../database/entity-rows.js';
 
 export const DEFAULT_AGENT_PERIOD_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -54,6 +55,9 @@ export class AgentOverviewService {
     private readonly promptVersions: PromptVersionService,
   ) {}
 
+  /** Period queries: planned for their period every time, never prepared (see plannedEachTime). */
+  private readonly analytics = plannedEachTime(this.dataSource);
+
   /** Over [from, to); to defaults to now, from to seven days before to. */
   async list(period: { from?: Date | null; to?: Date | null } = {}): Promise<AgentOverview[]> {
     const to = period.to ?? this.clock.now();
@@ -80,7 +84,7 @@ export class AgentOverviewService {
   private async statistics(from: Date, to: Date): Promise<StatisticsRow[]> {
     // Percentiles are interpolated, so rounded to 0.1 ms (binary noise otherwise).
     // A fallback: the run was answered by a provider other than the first one it tried.
-    return this.dataSource.query(
+    return this.analytics.query(
       `SELECT agent,
               count(*)::int AS runs,
               count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { KpiSnapshot } from '../agents/analyse-kpis.agent.js';
 import type { Clock } from '../lib/clock.js';
+import { plannedEachTime } from '../database/entity-rows.js';
 
 /** Today's headline numbers (since midnight, server time zone). The KPI issue extends this. */
 export interface HeadlineKpis {
@@ -37,10 +38,13 @@ export class HeadlineKpiService {
     private readonly clock: Clock,
   ) {}
 
+  /** Period queries: planned for their period every time, never prepared (see plannedEachTime). */
+  private readonly analytics = plannedEachTime(this.dataSource);
+
   async today(): Promise<HeadlineKpis> {
     const now = this.clock.now();
     const since = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.analytics.query(
       `SELECT
          (SELECT count(*) FROM leads WHERE created_at >= $1)::int AS "leadsCaptured",
          (SELECT count(*) FROM proposals WHERE status = 'pending_approval')::int AS "proposalsPending",
@@ -60,7 +64,7 @@ export class HeadlineKpiService {
   async forDay(day: Date): Promise<DayKpis> {
     const from = new Date(day.getFullYear(), day.getMonth(), day.getDate());
     const to = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1);
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.analytics.query(
       `WITH day_leads AS (SELECT id, status, created_at, first_response_at FROM leads WHERE created_at >= $1 AND created_at < $2)
        SELECT
          (SELECT count(*) FROM day_leads)::int AS "leadsCaptured",

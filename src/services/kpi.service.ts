@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { KPI_TARGETS } from './kpi-targets.js';
 import { planPercentiles } from './kpi-percentiles.js';
+import { plannedEachTime } from '../database/entity-rows.js';
 
 /** The period every figure is computed over: [from, to). */
 export interface KpiPeriod {
@@ -140,6 +141,9 @@ export class KpiService {
     private readonly options: { readonly mailTransportConfigured: boolean },
   ) {}
 
+  /** Period queries: planned for their period every time, never prepared (see plannedEachTime). */
+  private readonly analytics = plannedEachTime(this.dataSource);
+
   readonly targets = KPI_TARGETS;
 
   /** [from, to), by default the last 30 days up to now. */
@@ -189,7 +193,7 @@ export class KpiService {
    * captured before `cutoff`) is counted for the ends only.
    */
   private async leadCounts({ from, to }: KpiPeriod, days: WholeDays, measures: readonly string[], cutoff: Date = to) {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.analytics.query(
       `SELECT measure, bucket, edge, sum(n) AS n FROM (
          SELECT measure, bucket, count AS n, false AS edge FROM lead_kpi_days WHERE measure = ANY($5) AND day >= $3 AND day < $4
          UNION ALL
@@ -227,7 +231,7 @@ export class KpiService {
   /** How many of the period's durations are at most `seconds`: whole buckets below it, then its own bucket read. */
   private async durationWithin(duration: LeadDuration, { from, to }: KpiPeriod, histogram: [number, number][], seconds: number): Promise<number> {
     const { column, cohort } = LEAD_DURATIONS[duration];
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.analytics.query(
       `SELECT kpi_bucket($3) AS bucket,
               (SELECT count(*) FROM lead_kpi_facts WHERE ${column}_bucket = kpi_bucket($3) AND captured_at >= $1 AND captured_at < $2 AND ${cohort} AND ${column}_seconds <= $3) AS within`,
       [from, to, seconds],
@@ -240,7 +244,7 @@ export class KpiService {
   private async readBucketValues(duration: LeadDuration, lookups: readonly { bucket: number; skip: number; from: Date; to: Date }[]): Promise<number[]> {
     if (lookups.length === 0) return [];
     const { column, cohort } = LEAD_DURATIONS[duration];
-    const rows = (await this.dataSource.query(
+    const rows = (await this.analytics.query(
       `SELECT k.i, v.seconds
          FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS k(bucket, skip, starts, ends, i)
          CROSS JOIN LATERAL (
@@ -256,7 +260,7 @@ export class KpiService {
   }
 
   async approvalLatency({ from, to }: KpiPeriod): Promise<ApprovalLatencyFigures> {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.analytics.query(
       `SELECT decided_by, GROUPING(decided_by) AS overall, count(*) AS count,
               percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - pending_at)) AS percentiles
          FROM approval_kpi_facts
@@ -276,7 +280,7 @@ export class KpiService {
   async stageTimes({ from, to }: KpiPeriod): Promise<StageTime[]> {
     // Whole days from the daily sums, the partial days at either end from the status changes.
     const { start: dayStart, end: dayEnd } = wholeDays(from, to);
-    const rows = (await this.dataSource.query(
+    const rows = (await this.analytics.query(
       `WITH sums AS (
          SELECT subject, stage, entered, completed, completed_seconds FROM stage_days WHERE day >= $3 AND day < $4
          UNION ALL
@@ -302,7 +306,7 @@ export class KpiService {
   async conversion({ from, to }: KpiPeriod): Promise<ConversionFigures> {
     const [counts, [row]] = await Promise.all([
       this.leadCounts({ from, to }, wholeDays(from, to), ['leads', 'proposed', 'sent', 'won']),
-      this.dataSource.query(
+      this.analytics.query(
         `SELECT deals.*, (SELECT coalesce(sum(total), 0) FROM proposals WHERE status IN ('pending_approval', 'sent')) AS pipeline
            FROM (SELECT count(*) AS deals, coalesce(sum(p.total), 0) AS total, avg(p.total) AS average
                    FROM status_changes s JOIN proposals p ON p.id = s.subject_id
@@ -332,7 +336,7 @@ export class KpiService {
     // Whole hours from the hourly sums, the partial hours at either end from the runs themselves.
     const hourStart = new Date(Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS);
     const hourEnd = new Date(Math.max(Math.floor(to.getTime() / HOUR_MS) * HOUR_MS, hourStart.getTime()));
-    const rows = (await this.dataSource.query(
+    const rows = (await this.analytics.query(
       `WITH edge_runs AS (
          SELECT provider, status, cost, attempts FROM agent_runs
           WHERE created_at >= $1 AND created_at < $2 AND (created_at < $3 OR created_at >= $4)
@@ -388,7 +392,7 @@ export class KpiService {
 
   /** Proposals written in the period, grouped by the prompt version or the model that wrote them (proposal_kpi_facts, kept by triggers). */
   async experiments({ from, to }: KpiPeriod, by: 'promptVersion' | 'model'): Promise<ExperimentGroup[]> {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.analytics.query(
       `SELECT ${by === 'promptVersion' ? 'prompt_version' : 'model'} AS name,
               count(*) AS proposals,
               count(decision) AS decided,
@@ -434,7 +438,7 @@ export class KpiService {
    * the middle rank, then that bucket's values of that day, read through the index).
    */
   private async dailyFromRollups({ start, end }: WholeDays): Promise<KpiDay[]> {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.analytics.query(
       `WITH days AS (
          SELECT generate_series($1::timestamptz, $2::timestamptz - interval '24 hours', interval '24 hours') AS day
        ), counts AS (
@@ -473,7 +477,7 @@ export class KpiService {
 
   /** The same from the facts and status changes themselves, for the partial days at either end of a period. */
   private async dailyFromFacts(from: Date, to: Date): Promise<KpiDay[]> {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.analytics.query(
       `WITH days AS (
          SELECT generate_series(date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC', interval '1 day') AS day
        ), leads_by_day AS (
