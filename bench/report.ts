@@ -146,7 +146,7 @@ function slackRows(ack: SlackAckResult | undefined): string[][] {
     const bad = failed(results);
     return [`Slack ack p99, ${label} (${results.length} clicks${bad ? `, ${bad} not 200` : ''})`, ms(p99), `GET /healthz p99 ${ms(base)}`, ratio(p99 / base), `< ${ms(TARGETS.slackAckP99Ms)}`, verdict(p99 < TARGETS.slackAckP99Ms && bad === 0)];
   };
-  return [row('quiet database', ack.quiet), row('decision tables locked', ack.locked)];
+  return [row('quiet database', ack.quiet), row(`pipeline working ${ack.busyLeads} leads`, ack.busy), row('decision tables locked', ack.locked)];
 }
 
 function kpiRows(kpis: KpiBenchResult | undefined): string[][] {
@@ -201,7 +201,7 @@ export function formatMarkdown(report: BenchReport, kpiSection: string | null): 
   }
   if (slackAck) {
     how.push(
-      `- Slack acknowledgement (bench/slack-ack.ts): one instance with api, worker and bot roles, the Slack Web API a local fake; ${slackAck.quiet.length} signed Approve clicks by ${slackAck.clients} concurrent clients (two people per pending proposal), then ${slackAck.locked.length} more while another connection holds an exclusive lock on proposals, approval_decisions and lead_activities (held ${n(slackAck.lockHeldMs)} ms), so every decision after its acknowledgement waits. Baseline: GET /healthz on the same server, ${slackAck.healthz.length} requests (p50 ${ms(p50Of(slackAck.healthz))}). Warm-up first, not measured: 1,000 /healthz requests and ${slackAck.clients} clicks on proposals of their own (a cold process's first requests were the slowest 2 % of each phase).`,
+      `- Slack acknowledgement (bench/slack-ack.ts): one instance with api, worker and bot roles, the Slack Web API a local fake; ${slackAck.quiet.length} signed Approve clicks by ${slackAck.clients} concurrent clients (two people per pending proposal) once the pipeline has finished the leads submitted to make the proposals, ${slackAck.busy.length} more right after ${slackAck.busyLeads} new leads were submitted (the same process's pipeline working them), then ${slackAck.locked.length} more while another connection holds an exclusive lock on proposals, approval_decisions and lead_activities (held ${n(slackAck.lockHeldMs)} ms), so every decision after its acknowledgement waits. Baseline: GET /healthz on the same server, ${slackAck.healthz.length} requests (p50 ${ms(p50Of(slackAck.healthz))}). Warm-up first, not measured: 1,000 /healthz requests and ${slackAck.clients} clicks on proposals of their own (a cold process's first requests were the slowest 2 % of each phase).`,
     );
   }
   return [
