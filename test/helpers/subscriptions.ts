@@ -1,4 +1,4 @@
-import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
+import { createClient, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** The WebSocket address of a server's /graphql. */
