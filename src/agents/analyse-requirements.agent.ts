@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { agencyLanguage, DATA_NOT_INSTRUCTIONS, delimitedData, leadLanguageSchema } from './agent-support.js';
-import type { AgencyComponent, AgencyConfig, AgencyLanguage } from './agency-config.js';
+import type { AgencyConfig, AgencyLanguage } from './agency-config.js';
 import { perAgency } from './agency-config.js';
 import { parseBudget } from './budget-parser.js';
 import { namesLanguages, readStatedNeeds, type StatedNeedKind } from './stated-needs.js';
