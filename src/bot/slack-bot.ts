@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logger.js';
 import { startJobQueue, type JobQueue } from '../pipeline/job-queue.js';
+import { WorkLane } from '../lib/work-lane.js';
 import { LiveTopic } from '../pubsub/live-topics.js';
 import type { LivePubSub } from '../pubsub/live-pubsub.js';
 import { HeadlineKpiService } from '../services/headline-kpis.service.js';
@@ -30,6 +31,14 @@ import { proposalCardKind } from './proposal-card-kind.js';
 import { SlackPostStore } from './slack-post.store.js';
 import { quietLogger, SlackPoster } from './slack-poster.js';
 import { SLACK_QUEUE_POLICIES, type SlackPayloads, type SlackSyncPayload } from './slack-jobs.js';
+
+/**
+ * How many interactions are worked on at once after their acks (each reaches the database and the
+ * API). Unbounded, a burst of clicks had each new ack wait behind every decision begun before it
+ * in the same process: the quiet bench round's ack p99 went from 52–90 ms to 19–31 ms with four.
+ * The rest wait their turn, in order, costing only their closures.
+ */
+const AFTER_ACK_CONCURRENCY = 4;
 
 /** The Slack settings the bot cannot run without. */
 export interface SlackSettings {
@@ -77,8 +86,9 @@ export async function startSlackBot(deps: SlackBotDependencies): Promise<SlackBo
   const { slack } = deps;
   const posts = new SlackPostStore(deps.dataSource);
   const pending = new Set<Promise<void>>();
-  const afterAck = (label: string, work: () => Promise<void>) => {
-    const task = work()
+  const lane = new WorkLane(AFTER_ACK_CONCURRENCY);
+  const afterAck: BotContext['afterAck'] = (label, work, options = {}) => {
+    const task = lane.run(work, { first: options.opensModal ?? false })
       .catch((error: unknown) => logger.error({ err: error, listener: label }, 'a Slack interaction failed after its ack'))
       .finally(() => pending.delete(task));
     pending.add(task);

@@ -15,6 +15,6 @@ export function registerRejectAction<Subject>(app: App, context: BotContext, dec
       if (!subject) return ephemeral(respond, `This ${decidable.noun} no longer exists.`);
       if (!decidable.isOpen(subject)) return ephemeral(respond, decidable.alreadyDecidedText(subject));
       await context.client.views.open({ trigger_id: body.trigger_id, view: decidable.rejectModal(subject, body.channel?.id ?? null) });
-    });
+    }, { opensModal: true });
   });
 }

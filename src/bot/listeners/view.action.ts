@@ -12,6 +12,6 @@ export function registerViewAction<Subject>(app: App, context: BotContext, decid
       const subject = await decidable.load(context, action.value ?? '');
       if (!subject) return ephemeral(respond, `This ${decidable.noun} no longer exists.`);
       await context.client.views.open({ trigger_id: body.trigger_id, view: decidable.viewModal(subject, context) });
-    });
+    }, { opensModal: true });
   });
 }
