@@ -27,6 +27,8 @@ export interface SlackAckResult {
   busy: Timed[];
   busyLeads: number;
   locked: Timed[];
+  /** Per round, from its first click until every one of its proposals has its decision recorded. */
+  decidedMs: { quiet: number; busy: number; locked: number };
 }
 
 /** The measurement `npm run bench` folds into its table; `clicks` Approve clicks per phase (two per proposal). */
@@ -67,15 +69,38 @@ export async function measureSlackAck(options: { clicks: number; clients: number
         const body = interactionBody(buttonClick({ actionId: 'proposal_approve', proposalId, userId: index % 2 ? 'U0BENCHTWO' : 'U0BENCHONE', messageTs: '1700000000.000100', responseUrl: slack.responseUrl(`bench-${index}`) }));
         return timed(async () => (await postSigned(baseUrl, body)).status);
       });
+    // The acks come first and the decisions after them: how long until the round's are all recorded.
+    const round = async (ids: readonly string[], during: (clicks: () => Promise<Timed[]>) => Promise<Timed[]> = (clicks) => clicks()) => {
+      const started = performance.now();
+      const acks = await during(() => clicksOn(ids));
+      await allDecided(instance, ids);
+      return { acks, decidedMs: performance.now() - started };
+    };
     say(`Slack acknowledgement: ${options.clicks} clicks by ${clients} clients, ${options.clicks} more while the pipeline works ${clients} new leads, ${options.clicks} more with the decision tables locked…`);
-    await clicksOn(pending.slice(proposalsPerPhase * 3));
-    const quiet = await clicksOn(pending.slice(0, proposalsPerPhase));
+    await round(pending.slice(proposalsPerPhase * 3));
+    await pipelineIdle(instance);
+    const quiet = await round(pending.slice(0, proposalsPerPhase));
+    await pipelineIdle(instance);
     const run = `busy${Date.now().toString(36)}`;
     await closedLoop(clients, clients, (index) => submitLead(instance, sampleLead(index, run)));
-    const busy = await clicksOn(pending.slice(proposalsPerPhase, proposalsPerPhase * 2));
+    const busy = await round(pending.slice(proposalsPerPhase, proposalsPerPhase * 2));
     await pipelineIdle(instance);
-    const locked = await withTablesLocked(instance, () => clicksOn(pending.slice(proposalsPerPhase * 2, proposalsPerPhase * 3)));
-    return { clients, lockHeldMs: locked.heldMs, healthz, quiet, busy, busyLeads: clients, locked: locked.result };
+    let heldMs = 0;
+    const locked = await round(pending.slice(proposalsPerPhase * 2, proposalsPerPhase * 3), async (clicks) => {
+      const held = await withTablesLocked(instance, clicks);
+      heldMs = held.heldMs;
+      return held.result;
+    });
+    return {
+      clients,
+      lockHeldMs: heldMs,
+      healthz,
+      quiet: quiet.acks,
+      busy: busy.acks,
+      busyLeads: clients,
+      locked: locked.acks,
+      decidedMs: { quiet: quiet.decidedMs, busy: busy.decidedMs, locked: locked.decidedMs },
+    };
   } finally {
     await instance.stop();
     await slack.stop();
@@ -93,7 +118,8 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(
     `\nSlack acknowledgement (${result.clients} clients; target p99 < 100 ms; the lock was held ${result.lockHeldMs.toFixed(0)} ms)\n\n` +
-      `| request | n | non-200 | p50 ms | p99 ms | p99 / baseline p99 |\n|---|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n`,
+      `| request | n | non-200 | p50 ms | p99 ms | p99 / baseline p99 |\n|---|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n\n` +
+      `Every decision of a round recorded, from its first click: quiet ${result.decidedMs.quiet.toFixed(0)} ms, pipeline working ${result.decidedMs.busy.toFixed(0)} ms, tables locked ${result.decidedMs.locked.toFixed(0)} ms\n`,
   );
 }
 
@@ -126,6 +152,17 @@ async function pipelineIdle(instance: BenchInstance): Promise<void> {
     if (rows[0]!.n === 0) return;
     if (Date.now() > deadline) throw new Error(`${rows[0]!.n} jobs still waiting or running after 3 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Waits until each of `ids` has an approval decision recorded. */
+async function allDecided(instance: BenchInstance, ids: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await instance.pool.query<{ n: number }>(`SELECT count(DISTINCT proposal_id)::int AS n FROM approval_decisions WHERE proposal_id = ANY($1::uuid[])`, [ids]);
+    if (rows[0]!.n === ids.length) return;
+    if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n} of ${ids.length} proposals were decided within a minute of their clicks`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
