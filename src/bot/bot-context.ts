@@ -27,8 +27,8 @@ export interface BotContext {
   /**
    * Runs work after the ack. Bolt (processBeforeResponse) answers Slack only when the listener
    * returns, so nothing slow may be awaited in it: the database and the API are reached from here.
-   * A few pieces run at once and the rest wait their turn; work that opens a modal goes ahead of
-   * the waiting rest, as its trigger_id lasts only three seconds.
+   * A few pieces run at once and the rest wait their turn; work that opens a modal has a lane of
+   * its own, as its trigger_id lasts only three seconds.
    */
   afterAck(label: string, work: () => Promise<void>, options?: { opensModal?: boolean }): void;
 }

@@ -38,20 +38,6 @@ describe(WorkLane.name, () => {
     assert.deepEqual(lane.size, { running: 0, waiting: 0 });
   });
 
-  it('lets work queued first go ahead of the waiting rest, in its own order', async () => {
-    const lane = new WorkLane(1);
-    const started: string[] = [];
-    const pieces = new Map(['a', 'b', 'c', 'd'].map((name) => [name, gate(started, name)]));
-    const runs = [lane.run(pieces.get('a')!.work), lane.run(pieces.get('b')!.work), lane.run(pieces.get('c')!.work, { first: true }), lane.run(pieces.get('d')!.work, { first: true })];
-    for (const name of ['a', 'c', 'd', 'b']) {
-      await turn();
-      assert.equal(started.at(-1), name);
-      pieces.get(name)!.finish();
-    }
-    await Promise.all(runs);
-    assert.deepEqual(started, ['a', 'c', 'd', 'b']);
-  });
-
   it('passes a failure to its caller and goes on with the next piece', async () => {
     const lane = new WorkLane(1);
     const failing = lane.run(async () => {

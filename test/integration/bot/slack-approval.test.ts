@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { startSlackBot } from '../../../src/bot/slack-bot.js';
 import { Role } from '../../../src/entities/enums.js';
 import { FakeSlackServer } from '../../fakes/fake-slack.server.js';
@@ -250,6 +251,35 @@ describe(startSlackBot.name, () => {
     const joined = view.blocks.map((block: any) => block.text?.text ?? '').join('');
     assert.match(joined, new RegExp(`https://leads\\.example\\.com/dashboard\\?proposal=${proposal.id}`));
     assert.ok(joined.replace(/\s+/g, ' ').includes(body.replace(/\s+/g, ' ').slice(-200)), 'the end of the text is there');
+  });
+
+  it('acknowledges a burst of clicks while decisions are held up, works on four at a time, still opens a modal, and decides them all once the hold goes', async () => {
+    const proposals = await Promise.all(Array.from({ length: 10 }, () => pendingProposal(server)));
+    const viewed = await pendingProposal(server, { title: 'Viewed while held up' });
+    await Promise.all([...proposals, viewed].map((proposal) => postedCard(proposal.id)));
+    // Another session takes the decisions table: every decision waits on it, reads do not.
+    const holder = new pg.Client({ connectionString: server.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE approval_decisions IN EXCLUSIVE MODE');
+      const clicks = await Promise.all(proposals.map((proposal) => click('proposal_approve', proposal.id, ALICE)));
+      assert.deepEqual(clicks.map((response) => response.status), Array(10).fill(200));
+      const held = async () => Number((await holder.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n);
+      await eventually('four decisions waiting on the lock', async () => (await held()) === 4);
+
+      await click('proposal_view', viewed.id, BOB);
+      await fake.waitFor('the view modal', () => fake.callsOf('views.open').find((call) => String(call.body['view']).includes('Viewed while held up')));
+      assert.equal(await held(), 4, 'still four decisions at a time, the other six waiting their turn in the bot');
+      assert.equal(Number((await holder.query(`SELECT count(*) AS n FROM approval_decisions WHERE proposal_id = ANY($1::uuid[])`, [proposals.map((proposal) => proposal.id)])).rows[0].n), 0);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+    for (const proposal of proposals) {
+      await eventually(`the decision of ${proposal.id}`, async () => (await decisionsOf(server, proposal.id)).length === 1);
+      assert.equal(await statusOf(server, proposal.id), 'approved');
+    }
   });
 
   it('answers /leadpilot queue, lead <email>, kpis, and usage for anything else', async () => {
