@@ -70,35 +70,31 @@ export async function measureSlackAck(options: { clicks: number; clients: number
         return timed(async () => (await postSigned(baseUrl, body)).status);
       });
     // The acks come first and the decisions after them: how long until the round's are all recorded.
-    const round = async (ids: readonly string[], during: (clicks: () => Promise<Timed[]>) => Promise<Timed[]> = (clicks) => clicks()) => {
+    const round = async <T>(ids: readonly string[], send: (clicks: () => Promise<Timed[]>) => Promise<T>) => {
       const started = performance.now();
-      const acks = await during(() => clicksOn(ids));
+      const sent = await send(() => clicksOn(ids));
       await allDecided(instance, ids);
-      return { acks, decidedMs: performance.now() - started };
+      return { sent, decidedMs: performance.now() - started };
     };
+    const unhindered = (clicks: () => Promise<Timed[]>) => clicks();
     say(`Slack acknowledgement: ${options.clicks} clicks by ${clients} clients, ${options.clicks} more while the pipeline works ${clients} new leads, ${options.clicks} more with the decision tables locked…`);
-    await round(pending.slice(proposalsPerPhase * 3));
+    await round(pending.slice(proposalsPerPhase * 3), unhindered);
     await pipelineIdle(instance);
-    const quiet = await round(pending.slice(0, proposalsPerPhase));
+    const quiet = await round(pending.slice(0, proposalsPerPhase), unhindered);
     await pipelineIdle(instance);
     const run = `busy${Date.now().toString(36)}`;
     await closedLoop(clients, clients, (index) => submitLead(instance, sampleLead(index, run)));
-    const busy = await round(pending.slice(proposalsPerPhase, proposalsPerPhase * 2));
+    const busy = await round(pending.slice(proposalsPerPhase, proposalsPerPhase * 2), unhindered);
     await pipelineIdle(instance);
-    let heldMs = 0;
-    const locked = await round(pending.slice(proposalsPerPhase * 2, proposalsPerPhase * 3), async (clicks) => {
-      const held = await withTablesLocked(instance, clicks);
-      heldMs = held.heldMs;
-      return held.result;
-    });
+    const locked = await round(pending.slice(proposalsPerPhase * 2, proposalsPerPhase * 3), (clicks) => withTablesLocked(instance, clicks));
     return {
       clients,
-      lockHeldMs: heldMs,
+      lockHeldMs: locked.sent.heldMs,
       healthz,
-      quiet: quiet.acks,
-      busy: busy.acks,
+      quiet: quiet.sent,
+      busy: busy.sent,
       busyLeads: clients,
-      locked: locked.acks,
+      locked: locked.sent.result,
       decidedMs: { quiet: quiet.decidedMs, busy: busy.decidedMs, locked: locked.decidedMs },
     };
   } finally {
